@@ -1,0 +1,185 @@
+//! Findings: matcher output turned into what a user reads. Each finding knows its rule,
+//! where it is (path, line, column, commit), a fingerprint of its secret, and a redacted
+//! snippet of its line.
+
+pub mod location;
+pub mod redact;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::matcher::RawMatch;
+use crate::provenance::{CommitInfo, Provenance};
+use crate::rules::{Confidence, Rule, RuleSet, Severity};
+use location::{line_bounds, LineIndex, Span};
+pub use redact::Secret;
+
+/// Longest snippet kept around a secret, in characters on each side.
+const SNIPPET_CONTEXT: usize = 80;
+
+/// One secret at one location.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub provider_id: String,
+    pub provider_name: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub provenance: Provenance,
+    pub span: Span,
+    /// Byte offset of the secret in its blob.
+    pub offset: usize,
+    /// Stable, non-reversible identity of the secret: same key, same fingerprint.
+    pub fingerprint: String,
+    pub secret: Secret,
+    pub entropy: f64,
+    /// The secret's line with every secret on it redacted (and the full line when secrets are shown).
+    snippet_redacted: String,
+    snippet_full: String,
+    /// History scans: every commit that introduced the blob, oldest first.
+    pub introduced: Vec<Introduction>,
+    /// History scans: whether the blob is still at that path in HEAD.
+    pub in_head: Option<bool>,
+}
+
+/// A commit that introduced the blob holding a finding, at a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Introduction {
+    pub path: String,
+    #[serde(flatten)]
+    pub commit: CommitInfo,
+}
+
+impl Finding {
+    /// The snippet to print: redacted unless secrets are shown.
+    pub fn snippet(&self, show_secrets: bool) -> &str {
+        if show_secrets {
+            &self.snippet_full
+        } else {
+            &self.snippet_redacted
+        }
+    }
+
+    /// The path as reported.
+    pub fn path(&self) -> &str {
+        self.provenance.path()
+    }
+
+    /// The key used to tell distinct secrets apart (fingerprint) and merge duplicates.
+    pub fn location_key(&self) -> (String, String, usize, usize) {
+        (
+            self.provenance
+                .commit()
+                .map(|c| c.commit.clone())
+                .unwrap_or_default(),
+            self.path().to_string(),
+            self.span.line,
+            self.span.column,
+        )
+    }
+}
+
+/// The fingerprint of a secret: the first 128 bits of SHA-256, in hex.
+pub fn fingerprint(secret: &[u8]) -> String {
+    let digest = Sha256::digest(secret);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Builds findings for one blob's matches (sorted by offset, as the matcher returns them).
+pub fn build(
+    rules: &RuleSet,
+    bytes: &[u8],
+    matches: &[RawMatch],
+    provenance: &Provenance,
+) -> Vec<Finding> {
+    let mut lines = LineIndex::new(bytes);
+    matches
+        .iter()
+        .map(|m| {
+            let rule = &rules.rules[m.rule];
+            let provider = rules.provider(rule);
+            let value = &bytes[m.secret.clone()];
+            let (snippet_redacted, snippet_full) = snippets(rules, bytes, matches, m);
+            Finding {
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
+                provider_id: provider.id.clone(),
+                provider_name: provider.name.clone(),
+                severity: rule.severity,
+                confidence: rule.confidence,
+                provenance: provenance.clone(),
+                span: lines.span(m.secret.start, m.secret.end),
+                offset: m.secret.start,
+                fingerprint: fingerprint(value),
+                secret: Secret::new(value, known_prefix_len(rule, value)),
+                entropy: m.entropy,
+                snippet_redacted,
+                snippet_full,
+                introduced: Vec::new(),
+                in_head: None,
+            }
+        })
+        .collect()
+}
+
+/// Length of the rule keyword the secret starts with (`ghp_`, `AKIA`), kept visible when redacting.
+fn known_prefix_len(rule: &Rule, secret: &[u8]) -> usize {
+    if rule.generic {
+        return 0;
+    }
+    rule.keywords
+        .iter()
+        .filter(|k| secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The line holding `m`'s secret, once with every secret on it redacted and once in full.
+fn snippets(rules: &RuleSet, bytes: &[u8], all: &[RawMatch], m: &RawMatch) -> (String, String) {
+    let line = line_bounds(bytes, m.secret.start);
+    let from = floor_char(
+        bytes,
+        m.secret
+            .start
+            .saturating_sub(SNIPPET_CONTEXT)
+            .max(line.start),
+    );
+    let to = (m.secret.end.min(line.end) + SNIPPET_CONTEXT)
+        .min(line.end)
+        .max(from);
+    let mut redacted = String::new();
+    let mut cursor = from;
+    for other in all
+        .iter()
+        .filter(|o| o.secret.start < to && o.secret.end > from)
+    {
+        let start = other.secret.start.max(from);
+        if start < cursor {
+            continue;
+        }
+        redacted.push_str(&String::from_utf8_lossy(&bytes[cursor..start]));
+        let value = &bytes[other.secret.clone()];
+        let rule = &rules.rules[other.rule];
+        redacted.push_str(&Secret::new(value, known_prefix_len(rule, value)).redacted());
+        cursor = other.secret.end.min(to).max(start);
+        if other.secret.end > to {
+            cursor = to;
+        }
+    }
+    redacted.push_str(&String::from_utf8_lossy(&bytes[cursor.min(to)..to]));
+    let full = String::from_utf8_lossy(&bytes[from..to]);
+    (
+        redact::sanitize(redacted.trim()),
+        redact::sanitize(full.trim()),
+    )
+}
+
+/// Moves `i` back to a UTF-8 character boundary (best effort for non-UTF-8 data).
+fn floor_char(bytes: &[u8], mut i: usize) -> usize {
+    while i > 0 && i < bytes.len() && (bytes[i] & 0b1100_0000) == 0b1000_0000 {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,125 @@
+//! Redaction: the one place that decides how much of a secret anyone sees.
+//!
+//! Every output format gets a secret's text through [`Secret::shown`], so the
+//! default everywhere is the masked form and only `--show-secrets` lifts it.
+
+use std::fmt;
+
+/// Characters shown at the end of a redacted secret.
+const VISIBLE_TAIL: usize = 4;
+/// Secrets with fewer hidden characters than this are masked completely.
+const MIN_HIDDEN: usize = 12;
+/// What a fully masked secret looks like (the same whatever its length).
+pub const FULL_MASK: &str = "********";
+
+/// A secret's bytes. Its `Debug` and `Display` print only the redacted form.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret {
+    text: String,
+    /// Length of a known, non-secret prefix (e.g. `ghp_`) kept visible.
+    prefix_len: usize,
+}
+
+impl Secret {
+    /// Wraps a secret; `prefix_len` bytes at the start are a public format prefix.
+    pub fn new(bytes: &[u8], prefix_len: usize) -> Secret {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let prefix_len = if text.is_char_boundary(prefix_len) {
+            prefix_len
+        } else {
+            0
+        };
+        Secret { text, prefix_len }
+    }
+
+    /// The full secret. Call only where the user asked to see secrets.
+    pub fn expose(&self) -> &str {
+        &self.text
+    }
+
+    /// The masked form: known prefix, an ellipsis, the last four characters.
+    pub fn redacted(&self) -> String {
+        redact(&self.text, self.prefix_len)
+    }
+
+    /// The full secret when `show` is set, else the redacted form.
+    pub fn shown(&self, show: bool) -> String {
+        if show {
+            sanitize(&self.text)
+        } else {
+            self.redacted()
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Masks `text`, keeping `prefix_len` leading bytes and the last four characters.
+pub fn redact(text: &str, prefix_len: usize) -> String {
+    // Multi-line secrets (key blocks): keep the header line when it is a public marker.
+    let prefix_len = if text.starts_with("-----BEGIN") || text.starts_with("PuTTY-User-Key") {
+        text.find('\n').unwrap_or(prefix_len)
+    } else {
+        prefix_len
+    };
+    let prefix = &text[..prefix_len];
+    let rest: Vec<char> = text[prefix_len..].chars().collect();
+    if rest.len() < MIN_HIDDEN + VISIBLE_TAIL {
+        return if prefix.is_empty() {
+            FULL_MASK.to_string()
+        } else {
+            format!("{}{FULL_MASK}", sanitize(prefix))
+        };
+    }
+    let tail: String = rest[rest.len() - VISIBLE_TAIL..].iter().collect();
+    format!("{}…{}", sanitize(prefix), sanitize(&tail))
+}
+
+/// Replaces control, bidi and zero-width characters so scanned text cannot steer a terminal.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_prefix_and_tail() {
+        let s = Secret::new(b"ghp_R4nd0mStr1ngOfThirtySixCharsx9Qa", 4);
+        assert_eq!(s.redacted(), "ghp_…x9Qa");
+        assert_eq!(format!("{s:?}"), "Secret(ghp_…x9Qa)");
+        assert_eq!(s.shown(true), "ghp_R4nd0mStr1ngOfThirtySixCharsx9Qa");
+    }
+
+    #[test]
+    fn short_secrets_are_fully_masked() {
+        assert_eq!(redact("hunter2hunter", 0), FULL_MASK);
+        assert_eq!(redact("AKIAABCDEFGHIJKLM", 4), "AKIA********");
+    }
+
+    #[test]
+    fn sanitizes_control_characters() {
+        assert_eq!(sanitize("a\u{1b}[31mb\u{202E}"), "a\u{FFFD}[31mb\u{FFFD}");
+    }
+}

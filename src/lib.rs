@@ -1,0 +1,41 @@
+//! keyhound: find leaked credentials and plan their rotation.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! source (files, stdin, git)  ->  matcher (keywords, regex, checks)  ->  finding  ->  report
+//!            \______________ pipeline (threads, progress) ______________/
+//! ```
+//!
+//! - [`rules`]: rule files parsed and compiled into a [`rules::RuleSet`].
+//! - [`source`]: where bytes come from; [`provenance`]: how we say so.
+//! - [`matcher`]: one Aho-Corasick pass, then regexes near keyword hits, then filters.
+//! - [`finding`]: locations, fingerprints and redaction.
+//! - [`report`]: human, JSON and JSON Lines output.
+//! - [`pipeline`]: the only module with threads.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exit;
+pub mod finding;
+pub mod matcher;
+pub mod messages;
+pub mod pipeline;
+pub mod progress;
+pub mod provenance;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+use cli::{Cli, Command, RulesCommand};
+use exit::ExitStatus;
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Scan(args) => commands::scan::run(config::ScanConfig::from_args(args)?),
+        Command::Rules(RulesCommand::List { rules, json }) => commands::rules::list(&rules, json),
+        Command::Rules(RulesCommand::Check { files }) => commands::rules::check(&files),
+    }
+}

@@ -1,0 +1,38 @@
+//! The `keyhound` binary: parse arguments, run, print the error chain, exit.
+#![allow(clippy::print_stderr)]
+
+use clap::Parser;
+use keyhound::exit::ExitStatus;
+
+fn main() {
+    let cli = match keyhound::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are not errors.
+            let code = if err.use_stderr() {
+                ExitStatus::Error as i32
+            } else {
+                0
+            };
+            let _ = err.print();
+            std::process::exit(code);
+        }
+    };
+    let status = match keyhound::run(cli) {
+        Ok(status) => status,
+        Err(err) if is_broken_pipe(&err) => ExitStatus::Clean,
+        Err(err) => {
+            eprintln!("keyhound: error: {err:#}");
+            ExitStatus::Error
+        }
+    };
+    std::process::exit(status as i32);
+}
+
+/// `keyhound scan | head` closes the pipe early; that is the reader's choice, not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,70 @@
+//! Non-fatal warnings on stderr. Remembers whether anything failed, so that the
+//! scan can finish and still exit with status 2.
+#![allow(clippy::print_stderr)]
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::progress::Progress;
+
+/// The channel for warnings and errors that do not stop a scan.
+#[derive(Default)]
+pub struct Messages {
+    quiet: bool,
+    failed: AtomicBool,
+    errors: AtomicUsize,
+    progress: Option<Progress>,
+}
+
+impl Messages {
+    /// `quiet` silences notes (not errors).
+    pub fn new(quiet: bool) -> Messages {
+        Messages {
+            quiet,
+            ..Messages::default()
+        }
+    }
+
+    /// Routes output around a progress display so lines do not tear.
+    pub fn attach_progress(&mut self, progress: Progress) {
+        self.progress = Some(progress);
+    }
+
+    /// Something could not be read or done; the run will exit with status 2.
+    /// The message must never contain a secret.
+    pub fn error(&self, message: impl std::fmt::Display) {
+        self.failed.store(true, Ordering::Relaxed);
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        self.print(&format!("keyhound: error: {message}"));
+    }
+
+    /// Worth knowing, does not change the exit code.
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            self.print(&format!("keyhound: warning: {message}"));
+        }
+    }
+
+    /// Prints text as is on stderr (the summary of machine-readable formats), unless quiet.
+    pub fn warn_raw(&self, text: &str) {
+        if !self.quiet {
+            self.print(text.trim_end());
+        }
+    }
+
+    fn print(&self, line: &str) {
+        match &self.progress {
+            Some(p) => p.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Whether any error was reported.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// How many errors were reported.
+    pub fn error_count(&self) -> usize {
+        self.errors.load(Ordering::Relaxed)
+    }
+}

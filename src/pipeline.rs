@@ -1,0 +1,239 @@
+//! The scan pipeline: the only module that knows about threads. Sources feed workers,
+//! each owning its matcher scratch space; workers hand their findings and counters to
+//! one shared collector when they finish, so the hot path takes no locks.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use ignore::WalkState;
+
+use crate::finding::{self, Finding};
+use crate::matcher::{Content, Matcher, Scratch};
+use crate::messages::Messages;
+use crate::progress::Progress;
+use crate::provenance::Provenance;
+use crate::source::{self, filesystem};
+
+/// Counters shown in the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub files: u64,
+    pub bytes: u64,
+    /// Files scanned as binary (prefixed token rules only).
+    pub binary: u64,
+    /// Files over the size limit, not scanned.
+    pub skipped_large: u64,
+    /// Files or objects that could not be read.
+    pub unreadable: u64,
+}
+
+impl Stats {
+    fn merge(&mut self, other: &Stats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.binary += other.binary;
+        self.skipped_large += other.skipped_large;
+        self.unreadable += other.unreadable;
+    }
+}
+
+/// What a scan produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Sorts findings by path, position and rule so that output is deterministic.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            let key = |f: &Finding| {
+                (
+                    f.path().to_string(),
+                    f.span.line,
+                    f.span.column,
+                    f.rule_id.clone(),
+                    f.provenance.commit().map(|c| c.commit.clone()),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+}
+
+/// Everything a worker needs, shared by reference.
+pub struct Context<'a> {
+    pub matcher: &'a Matcher,
+    pub messages: &'a Messages,
+    pub progress: &'a Progress,
+    pub max_file_size: u64,
+}
+
+/// Scans one blob: binary detection, matching, findings.
+pub fn scan_blob(
+    ctx: &Context<'_>,
+    bytes: &[u8],
+    provenance: &Provenance,
+    scratch: &mut Scratch,
+    stats: &mut Stats,
+) -> Vec<Finding> {
+    let content = if source::is_binary(bytes) {
+        stats.binary += 1;
+        Content::Binary
+    } else {
+        Content::Text
+    };
+    stats.files += 1;
+    stats.bytes += bytes.len() as u64;
+    let matches = ctx.matcher.scan(bytes, content, scratch);
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    finding::build(ctx.matcher.rules(), bytes, &matches, provenance)
+}
+
+/// Per-thread state of the filesystem walk; flushes into the collector when dropped.
+struct Worker<'a, 'c> {
+    ctx: &'a Context<'c>,
+    collector: &'a Mutex<Outcome>,
+    scratch: Scratch,
+    findings: Vec<Finding>,
+    stats: Stats,
+    /// Counts not yet reported to the progress display.
+    pending: (u64, u64, u64),
+}
+
+impl Worker<'_, '_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                self.stats.unreadable += 1;
+                self.ctx.messages.error(walk_error_message(&err));
+                return WalkState::Continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            return WalkState::Continue;
+        }
+        let path = entry.path();
+        let shown = filesystem::display_path(path);
+        let size = match entry.metadata() {
+            Ok(m) => m.len(),
+            Err(err) => {
+                self.stats.unreadable += 1;
+                self.ctx.messages.error(format!("{shown}: {err}"));
+                return WalkState::Continue;
+            }
+        };
+        if size > self.ctx.max_file_size {
+            self.stats.skipped_large += 1;
+            self.ctx.messages.warn(format!(
+                "{shown}: skipped, {size} bytes is over --max-file-size ({} bytes)",
+                self.ctx.max_file_size
+            ));
+            return WalkState::Continue;
+        }
+        let bytes = match filesystem::read(path, size) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                self.stats.unreadable += 1;
+                self.ctx
+                    .messages
+                    .error(format!("{shown}: cannot read: {err}"));
+                return WalkState::Continue;
+            }
+        };
+        let provenance = Provenance::File { path: shown };
+        let found = scan_blob(
+            self.ctx,
+            &bytes,
+            &provenance,
+            &mut self.scratch,
+            &mut self.stats,
+        );
+        self.pending.0 += 1;
+        self.pending.1 += bytes.len() as u64;
+        self.pending.2 += found.len() as u64;
+        self.findings.extend(found);
+        if self.pending.0 >= 256 || self.pending.1 >= 16 << 20 {
+            self.flush_progress();
+        }
+        WalkState::Continue
+    }
+
+    fn flush_progress(&mut self) {
+        let (f, b, n) = std::mem::take(&mut self.pending);
+        self.ctx.progress.add(f, b, n);
+    }
+}
+
+impl Drop for Worker<'_, '_> {
+    fn drop(&mut self) {
+        self.flush_progress();
+        let mut out = self.collector.lock().unwrap_or_else(|e| e.into_inner());
+        out.findings.append(&mut self.findings);
+        out.stats.merge(&self.stats);
+    }
+}
+
+/// Describes a walk error without repeating `ignore`'s nesting.
+fn walk_error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            format!(
+                "{}: {}",
+                filesystem::display_path(path),
+                walk_error_message(err)
+            )
+        }
+        ignore::Error::WithDepth { err, .. } => walk_error_message(err),
+        ignore::Error::Loop { ancestor, child } => format!(
+            "{}: symbolic link loop back to {}, not followed",
+            filesystem::display_path(child),
+            filesystem::display_path(ancestor)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Scans files and directories in parallel.
+pub fn scan_paths(
+    ctx: &Context<'_>,
+    roots: &[PathBuf],
+    opts: &filesystem::WalkOptions,
+) -> Result<Outcome, ignore::Error> {
+    let started = Instant::now();
+    let collector = Mutex::new(Outcome::default());
+    let walk = filesystem::walker(roots, opts)?;
+    walk.run(|| {
+        let mut worker = Worker {
+            ctx,
+            collector: &collector,
+            scratch: Scratch::default(),
+            findings: Vec::new(),
+            stats: Stats::default(),
+            pending: (0, 0, 0),
+        };
+        Box::new(move |entry| worker.visit(entry))
+    });
+    let mut outcome = collector.into_inner().unwrap_or_else(|e| e.into_inner());
+    outcome.elapsed = started.elapsed();
+    outcome.sort();
+    Ok(outcome)
+}
+
+/// Scans one in-memory blob (stdin).
+pub fn scan_one(ctx: &Context<'_>, bytes: &[u8], provenance: Provenance) -> Outcome {
+    let started = Instant::now();
+    let mut stats = Stats::default();
+    let findings = scan_blob(ctx, bytes, &provenance, &mut Scratch::default(), &mut stats);
+    Outcome {
+        findings,
+        stats,
+        elapsed: started.elapsed(),
+    }
+}

@@ -1,0 +1,163 @@
+//! Human output in the manner of ripgrep: a heading per file, one line per finding,
+//! then a summary.
+
+use std::io::{self, Write};
+
+use super::{distinct_secrets, human_bytes, ReportOptions};
+use crate::finding::Finding;
+use crate::pipeline::Outcome;
+use crate::rules::Severity;
+
+const RESET: &str = "\x1b[0m";
+const BOLD_MAGENTA: &str = "\x1b[1;35m";
+const GREEN: &str = "\x1b[32m";
+const DIM: &str = "\x1b[2m";
+
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "\x1b[1;31m",
+        Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[36m",
+        Severity::Info => "\x1b[2m",
+    }
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn paint(&self, color: &str, text: &str) -> String {
+        if self.on {
+            format!("{color}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Findings grouped by file (and commit), then the summary.
+pub fn write(outcome: &Outcome, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    let p = Paint { on: opts.color };
+    let mut current: Option<String> = None;
+    for f in &outcome.findings {
+        let heading = heading(f);
+        if current.as_deref() != Some(heading.as_str()) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", p.paint(BOLD_MAGENTA, &heading))?;
+            current = Some(heading);
+        }
+        write_finding(f, opts, &p, out)?;
+    }
+    if !outcome.findings.is_empty() {
+        writeln!(out)?;
+    }
+    write_summary(outcome, opts, out)
+}
+
+fn heading(f: &Finding) -> String {
+    let path = crate::finding::redact::sanitize(f.path());
+    match f.provenance.commit() {
+        Some(c) => format!("{path} @ {}", &c.commit[..c.commit.len().min(12)]),
+        None => path,
+    }
+}
+
+fn write_finding(
+    f: &Finding,
+    opts: &ReportOptions,
+    p: &Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let position = format!("{}:{}", f.span.line, f.span.column);
+    writeln!(
+        out,
+        "{}  {}  {}  {}",
+        p.paint(GREEN, &format!("{position:<8}")),
+        p.paint(
+            severity_color(f.severity),
+            &format!("{:<8}", f.severity.as_str())
+        ),
+        f.rule_id,
+        f.secret.shown(opts.show_secrets)
+    )?;
+    if let Some(c) = f.provenance.commit() {
+        let status = match f.in_head {
+            Some(false) => format!(
+                "removed from HEAD, still in history since {} ({})",
+                day(&c.date),
+                short(&c.commit)
+            ),
+            _ => format!("in HEAD, committed {} ({})", day(&c.date), short(&c.commit)),
+        };
+        let who = crate::finding::redact::sanitize(&c.author_name);
+        writeln!(
+            out,
+            "          {}",
+            p.paint(DIM, &format!("{status} by {who}"))
+        )?;
+    }
+    Ok(())
+}
+
+fn day(date: &str) -> &str {
+    date.get(..10).unwrap_or(date)
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}
+
+/// The closing summary lines.
+pub fn write_summary(
+    outcome: &Outcome,
+    opts: &ReportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let s = &outcome.stats;
+    let secs = outcome.elapsed.as_secs_f64();
+    let rate = if secs > 0.0 {
+        (s.bytes as f64 / secs) as u64
+    } else {
+        0
+    };
+    writeln!(
+        out,
+        "{} findings ({} distinct secrets) in {} files, {} scanned in {:.2}s ({}/s)",
+        outcome.findings.len(),
+        distinct_secrets(outcome),
+        s.files,
+        human_bytes(s.bytes),
+        secs,
+        human_bytes(rate)
+    )?;
+    let mut notes = Vec::new();
+    if opts.suppressed > 0 {
+        notes.push(format!("{} suppressed", opts.suppressed));
+    }
+    if s.binary > 0 {
+        notes.push(format!(
+            "{} binary files scanned for prefixed tokens only",
+            s.binary
+        ));
+    }
+    if s.skipped_large > 0 {
+        notes.push(format!(
+            "{} files skipped over --max-file-size",
+            s.skipped_large
+        ));
+    }
+    if s.unreadable > 0 || opts.errors > 0 {
+        notes.push(format!(
+            "{} could not be read",
+            s.unreadable.max(opts.errors as u64)
+        ));
+    }
+    if !notes.is_empty() {
+        writeln!(out, "{}", notes.join("; "))?;
+    }
+    Ok(())
+}

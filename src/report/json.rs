@@ -1,0 +1,84 @@
+//! JSON and JSON Lines: one object per finding, shape version 1 (documented in the README).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::ReportOptions;
+use crate::finding::{Finding, Introduction};
+use crate::pipeline::Outcome;
+use crate::provenance::CommitInfo;
+
+/// Version of the finding object's shape; bumped on any incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    version: u32,
+    rule: &'a str,
+    rule_name: &'a str,
+    provider: &'a str,
+    provider_name: &'a str,
+    severity: &'a str,
+    confidence: &'a str,
+    source: &'static str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    fingerprint: &'a str,
+    secret: String,
+    entropy: f64,
+    snippet: &'a str,
+    commit: Option<&'a CommitInfo>,
+    in_head: Option<bool>,
+    introduced: &'a [Introduction],
+}
+
+fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
+    use crate::provenance::Provenance;
+    JsonFinding {
+        version: JSON_VERSION,
+        rule: &f.rule_id,
+        rule_name: &f.rule_name,
+        provider: &f.provider_id,
+        provider_name: &f.provider_name,
+        severity: f.severity.as_str(),
+        confidence: f.confidence.as_str(),
+        source: match f.provenance {
+            Provenance::File { .. } => "file",
+            Provenance::Stdin => "stdin",
+            Provenance::Staged { .. } => "staged",
+            Provenance::Commit { .. } => "commit",
+        },
+        path: f.path(),
+        line: f.span.line,
+        column: f.span.column,
+        end_line: f.span.end_line,
+        end_column: f.span.end_column,
+        fingerprint: &f.fingerprint,
+        secret: f.secret.shown(opts.show_secrets),
+        entropy: (f.entropy * 1000.0).round() / 1000.0,
+        snippet: f.snippet(opts.show_secrets),
+        commit: f.provenance.commit(),
+        in_head: f.in_head,
+        introduced: &f.introduced,
+    }
+}
+
+/// A JSON array of findings, pretty-printed.
+pub fn write_array(outcome: &Outcome, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    let all: Vec<JsonFinding<'_>> = outcome.findings.iter().map(|f| to_json(f, opts)).collect();
+    serde_json::to_writer_pretty(&mut *out, &all)?;
+    writeln!(out)
+}
+
+/// One compact JSON object per line.
+pub fn write_lines(outcome: &Outcome, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &outcome.findings {
+        serde_json::to_writer(&mut *out, &to_json(f, opts))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

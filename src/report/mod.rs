@@ -1,0 +1,72 @@
+//! Reporters: findings rendered for people and for programs. Every format reads
+//! secrets through [`crate::finding::Secret::shown`], so redaction is decided once.
+
+pub mod human;
+pub mod json;
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use crate::pipeline::Outcome;
+
+/// Output formats of `keyhound scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Grouped by file, like ripgrep, with a summary.
+    Human,
+    /// A JSON array of findings.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
+}
+
+/// What every reporter needs besides the findings.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    pub show_secrets: bool,
+    pub color: bool,
+    /// Errors reported during the scan, for the summary.
+    pub errors: usize,
+    /// Findings suppressed by allow-comments or baselines, for the summary.
+    pub suppressed: usize,
+}
+
+/// Writes `outcome` in `format`.
+pub fn write(
+    format: Format,
+    outcome: &Outcome,
+    opts: &ReportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(outcome, opts, out),
+        Format::Json => json::write_array(outcome, opts, out),
+        Format::Jsonl => json::write_lines(outcome, opts, out),
+    }
+}
+
+/// Number of distinct secrets (fingerprints) among the findings.
+pub fn distinct_secrets(outcome: &Outcome) -> usize {
+    outcome
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+/// `1.5 MiB`-style sizes.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

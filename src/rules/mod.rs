@@ -1,0 +1,419 @@
+//! Rules: the data that says what a secret looks like.
+//!
+//! A rule file (`rules/*.toml`) is parsed into [`syntax`] types, then compiled here into
+//! [`Rule`]s gathered in a [`RuleSet`]. Compilation checks everything that can be checked
+//! without scanning (ids, regexes, providers, companions); running each rule's examples
+//! through the whole matcher is [`crate::matcher::check_examples`]'s job.
+
+pub mod builtin;
+pub mod syntax;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use regex::bytes::Regex;
+use serde::Serialize;
+
+use syntax::{RuleFileSyntax, RuleSyntax};
+
+/// How bad it is if this secret leaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// How sure a rule is that a match is a real secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// A structural check a secret must pass, beyond its regex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// GitHub/npm tokens: the last 6 characters are base62(CRC32(random part)).
+    GithubCrc32,
+    /// JSON Web Tokens: the header decodes to a JSON object with an `alg`.
+    Jwt,
+}
+
+impl Severity {
+    fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+
+    /// The lowercase name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Confidence {
+    fn parse(s: &str) -> Option<Confidence> {
+        Some(match s {
+            "low" => Confidence::Low,
+            "medium" => Confidence::Medium,
+            "high" => Confidence::High,
+            _ => return None,
+        })
+    }
+
+    /// The lowercase name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl Checksum {
+    fn parse(s: &str) -> Option<Checksum> {
+        Some(match s {
+            "github-crc32" => Checksum::GithubCrc32,
+            "jwt" => Checksum::Jwt,
+            _ => return None,
+        })
+    }
+}
+
+/// Who issued a secret, and how to rotate it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub revoke_url: String,
+    pub docs_url: String,
+    pub steps: Vec<String>,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    /// Index into [`RuleSet::providers`].
+    pub provider: usize,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub keywords: Vec<String>,
+    pub regex: Regex,
+    /// The capture group holding the secret.
+    pub secret_group: usize,
+    pub min_entropy: Option<f64>,
+    pub checksum: Option<Checksum>,
+    pub generic: bool,
+    pub exclude: Vec<Regex>,
+    /// A companion rule (index) that must match within a distance in bytes.
+    pub requires: Option<(usize, usize)>,
+    /// The companion as written: rule id and distance.
+    pub requires_id: Option<(String, usize)>,
+    /// How far after a keyword hit a match may extend.
+    pub window: usize,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    /// The file the rule came from, for error messages.
+    pub origin: String,
+}
+
+/// Why a rule file could not be loaded. Every variant names the file, and the rule where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{origin}: cannot read rule file: {source}")]
+    Read {
+        origin: String,
+        source: std::io::Error,
+    },
+    #[error("{origin}: invalid rule file: {message}")]
+    Syntax { origin: String, message: String },
+    #[error("{origin}: rule \"{rule}\": {message}")]
+    Rule {
+        origin: String,
+        rule: String,
+        message: String,
+    },
+    #[error("{origin}: provider \"{provider}\": {message}")]
+    Provider {
+        origin: String,
+        provider: String,
+        message: String,
+    },
+}
+
+/// All rules in force for a scan, with the providers they refer to.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub providers: Vec<Provider>,
+}
+
+/// Default distance after a keyword hit within which a match may end.
+const DEFAULT_WINDOW: usize = 512;
+
+impl RuleSet {
+    /// The rules embedded in the binary.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::builtin_except(&[])
+    }
+
+    /// The built-in rules without the files named in `skip` (file names, e.g. `aws.toml`).
+    fn builtin_except(skip: &[String]) -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for (name, text) in builtin::FILES {
+            if !skip.iter().any(|s| s == name) {
+                set.add_source(&format!("builtin:rules/{name}"), text)?;
+            }
+        }
+        set.resolve()?;
+        Ok(set)
+    }
+
+    /// For `rules check`: the given files replace built-in files of the same name,
+    /// so a rule file can be checked while it is being edited.
+    pub fn for_check(files: &[impl AsRef<Path>]) -> Result<RuleSet, RuleError> {
+        let names: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.as_ref().file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        let mut set = RuleSet::builtin_except(&names)?;
+        for file in files {
+            set.add_file(file.as_ref())?;
+        }
+        set.resolve()?;
+        Ok(set)
+    }
+
+    /// Built-in rules plus the given rule files.
+    pub fn with_files(files: &[impl AsRef<Path>]) -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::builtin()?;
+        for file in files {
+            set.add_file(file.as_ref())?;
+        }
+        set.resolve()?;
+        Ok(set)
+    }
+
+    /// Reads and adds one rule file; call [`RuleSet::resolve`] once all are added.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), RuleError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Read {
+            origin: origin.clone(),
+            source,
+        })?;
+        self.add_source(&origin, &text)
+    }
+
+    /// Parses and compiles one rule file's text.
+    pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), RuleError> {
+        let file: RuleFileSyntax = toml::from_str(text).map_err(|e| RuleError::Syntax {
+            origin: origin.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        for p in file.providers {
+            if self.providers.iter().any(|q| q.id == p.id) {
+                return Err(RuleError::Provider {
+                    origin: origin.to_string(),
+                    provider: p.id,
+                    message: "defined twice".into(),
+                });
+            }
+            self.providers.push(Provider {
+                id: p.id,
+                name: p.name,
+                revoke_url: p.revoke_url,
+                docs_url: p.docs_url,
+                steps: p.steps,
+            });
+        }
+        for r in file.rules {
+            let rule = compile_rule(origin, r, &self.providers)?;
+            if self.rules.iter().any(|q| q.id == rule.id) {
+                return Err(rule_error(origin, &rule.id, "rule id is defined twice"));
+            }
+            self.rules.push(rule);
+        }
+        Ok(())
+    }
+
+    /// Links companion rules (`requires`) once every file is loaded.
+    pub fn resolve(&mut self) -> Result<(), RuleError> {
+        let index: HashMap<String, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        for rule in &mut self.rules {
+            if let Some((target, distance)) = &rule.requires_id {
+                let i = *index.get(target).ok_or_else(|| {
+                    rule_error(
+                        &rule.origin,
+                        &rule.id,
+                        &format!("requires unknown rule \"{target}\""),
+                    )
+                })?;
+                rule.requires = Some((i, *distance));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the rules whose ids are listed, and rules that require one of them
+    /// (they could never match). Returns the ids that name no rule.
+    pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
+        let unknown = ids
+            .iter()
+            .filter(|id| !self.rules.iter().any(|r| &r.id == *id))
+            .cloned()
+            .collect();
+        let mut removed: Vec<String> = ids.to_vec();
+        loop {
+            let dependants: Vec<String> = self
+                .rules
+                .iter()
+                .filter(|r| !removed.contains(&r.id))
+                .filter(|r| {
+                    r.requires_id
+                        .as_ref()
+                        .is_some_and(|(target, _)| removed.contains(target))
+                })
+                .map(|r| r.id.clone())
+                .collect();
+            if dependants.is_empty() {
+                break;
+            }
+            removed.extend(dependants);
+        }
+        self.rules.retain(|r| !removed.contains(&r.id));
+        self.resolve()
+            .expect("every remaining companion rule is still present");
+        unknown
+    }
+
+    /// The provider of a rule.
+    pub fn provider(&self, rule: &Rule) -> &Provider {
+        &self.providers[rule.provider]
+    }
+}
+
+fn rule_error(origin: &str, rule: &str, message: &str) -> RuleError {
+    RuleError::Rule {
+        origin: origin.to_string(),
+        rule: rule.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<Rule, RuleError> {
+    let err = |m: &str| rule_error(origin, &r.id, m);
+    let id_ok = !r.id.is_empty()
+        && r.id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !id_ok {
+        return Err(err("id must be lowercase letters, digits and '-'"));
+    }
+    let provider = providers
+        .iter()
+        .position(|p| p.id == r.provider)
+        .ok_or_else(|| err(&format!("unknown provider \"{}\"", r.provider)))?;
+    let severity = Severity::parse(&r.severity).ok_or_else(|| {
+        err(&format!(
+            "severity \"{}\" is not one of critical, high, medium, low, info",
+            r.severity
+        ))
+    })?;
+    let confidence = Confidence::parse(&r.confidence).ok_or_else(|| {
+        err(&format!(
+            "confidence \"{}\" is not one of high, medium, low",
+            r.confidence
+        ))
+    })?;
+    if r.keywords.is_empty() {
+        return Err(err("needs at least one keyword for the prefilter"));
+    }
+    if let Some(k) = r.keywords.iter().find(|k| k.len() < 3 || !k.is_ascii()) {
+        return Err(err(&format!(
+            "keyword \"{k}\" must be ASCII and at least 3 characters"
+        )));
+    }
+    let regex = Regex::new(&r.regex).map_err(|e| err(&format!("regex does not compile: {e}")))?;
+    let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
+        Some(i) => i,
+        None if regex.captures_len() > 1 => 1,
+        None => {
+            return Err(err(
+                "regex needs a capture group (named `secret`, or group 1)",
+            ))
+        }
+    };
+    let checksum = match &r.checksum {
+        None => None,
+        Some(name) => Some(
+            Checksum::parse(name).ok_or_else(|| err(&format!("unknown checksum \"{name}\"")))?,
+        ),
+    };
+    let exclude = r
+        .exclude
+        .iter()
+        .map(|x| Regex::new(x).map_err(|e| err(&format!("exclude regex does not compile: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    if r.examples.is_empty() || r.negative_examples.is_empty() {
+        return Err(err("needs at least one example and one negative_example"));
+    }
+    if let Some(e) = r.min_entropy {
+        if !(0.0..=8.0).contains(&e) {
+            return Err(err("min_entropy must be between 0 and 8"));
+        }
+    }
+    Ok(Rule {
+        id: r.id,
+        name: r.name,
+        provider,
+        severity,
+        confidence,
+        keywords: r.keywords,
+        regex,
+        secret_group,
+        min_entropy: r.min_entropy,
+        checksum,
+        generic: r.generic,
+        exclude,
+        requires: None,
+        requires_id: r.requires.map(|q| (q.rule, q.distance)),
+        window: r.window.unwrap_or(DEFAULT_WINDOW),
+        examples: r.examples,
+        negative_examples: r.negative_examples,
+        origin: origin.to_string(),
+    })
+}

@@ -1,0 +1,74 @@
+//! The serde mirror of a rule file (`rules/*.toml`). Nothing here is validated
+//! beyond TOML's own types; [`super::RuleSet`] compiles and checks it.
+
+use serde::Deserialize;
+
+/// One rule file: the providers it describes and the rules that detect their secrets.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFileSyntax {
+    #[serde(default, rename = "provider")]
+    pub providers: Vec<ProviderSyntax>,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RuleSyntax>,
+}
+
+/// Who issued a secret and how to rotate it: the facts behind the rotation checklist.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSyntax {
+    pub id: String,
+    pub name: String,
+    /// Where a user revokes or rotates the key.
+    pub revoke_url: String,
+    /// The provider's documentation about its keys.
+    pub docs_url: String,
+    /// Short provider-specific steps, in order.
+    pub steps: Vec<String>,
+}
+
+/// One detection rule as written in a file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSyntax {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub severity: String,
+    pub confidence: String,
+    /// Literals (matched ASCII-case-insensitively) one of which occurs in or near every match.
+    pub keywords: Vec<String>,
+    /// The pattern; group `secret` (or else group 1) is the secret itself.
+    pub regex: String,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub checksum: Option<String>,
+    /// Generic rules lose to provider rules, skip binary files and get the value filters.
+    #[serde(default)]
+    pub generic: bool,
+    /// Extra patterns: a secret matching any of them is not reported.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Another rule that must match within `distance` bytes for this one to count.
+    #[serde(default)]
+    pub requires: Option<RequiresSyntax>,
+    /// How many bytes after a keyword hit a match may extend (default 512).
+    #[serde(default)]
+    pub window: Option<usize>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+/// A companion rule that must match nearby, e.g. an AWS key id next to its secret.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiresSyntax {
+    pub rule: String,
+    #[serde(default = "default_requires_distance")]
+    pub distance: usize,
+}
+
+fn default_requires_distance() -> usize {
+    1024
+}

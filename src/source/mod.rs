@@ -1,0 +1,31 @@
+//! Sources: where the bytes to scan come from. Each yields blobs with their provenance;
+//! none of them knows about rules or threads.
+
+pub mod filesystem;
+pub mod stdin;
+
+use std::ops::Deref;
+
+/// Bytes of one blob, either read into memory or memory-mapped.
+pub enum BlobBytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Deref for BlobBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            BlobBytes::Owned(v) => v,
+            BlobBytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// How many leading bytes are checked for a NUL to call a blob binary.
+const BINARY_PROBE: usize = 8192;
+
+/// Binary data has a NUL byte in its first 8 KiB (git's own heuristic).
+pub fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
+}
