@@ -51,6 +51,13 @@ pub fn check(files: &[PathBuf]) -> anyhow::Result<ExitStatus> {
     let origins: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let checked = |origin: &str| origins.is_empty() || origins.iter().any(|o| o == origin);
     let count = set.rules.iter().filter(|r| checked(&r.origin)).count();
+    let mut compile_errors = 0;
+    for r in set.rules.iter().filter(|r| checked(&r.origin)) {
+        if let Err(e) = r.regex.compile() {
+            println!("{}: rule \"{}\": {e}", r.origin, r.id);
+            compile_errors += 1;
+        }
+    }
     let matcher = Matcher::new(Arc::new(set));
     let failures = check_examples(&matcher, checked);
     for f in &failures {
@@ -67,7 +74,7 @@ pub fn check(files: &[PathBuf]) -> anyhow::Result<ExitStatus> {
             f.found.join(", ")
         );
     }
-    if failures.is_empty() {
+    if failures.is_empty() && compile_errors == 0 {
         println!("{count} rules OK");
         Ok(ExitStatus::Clean)
     } else {

@@ -133,10 +133,14 @@ impl Matcher {
 
         for &r in &scratch.touched {
             let rule = &rules[r];
+            let Some((regex, secret_group)) = rule.regex.get() else {
+                scratch.windows[r].clear();
+                continue;
+            };
             for window in scratch.windows[r].drain(..) {
                 let hay = &bytes[window.clone()];
-                for caps in rule.regex.captures_iter(hay) {
-                    let Some(secret) = caps.get(rule.secret_group) else {
+                for caps in regex.captures_iter(hay) {
+                    let Some(secret) = caps.get(*secret_group) else {
                         continue;
                     };
                     let whole = caps.get(0).expect("group 0 always participates");

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use regex::bytes::Regex;
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use syntax::{RuleFileSyntax, RuleSyntax};
@@ -126,13 +128,11 @@ pub struct Rule {
     pub severity: Severity,
     pub confidence: Confidence,
     pub keywords: Vec<String>,
-    pub regex: Regex,
-    /// The capture group holding the secret.
-    pub secret_group: usize,
+    pub regex: LazyRegex,
     pub min_entropy: Option<f64>,
     pub checksum: Option<Checksum>,
     pub generic: bool,
-    pub exclude: Vec<Regex>,
+    pub exclude: Vec<LazyRegex>,
     /// A companion rule (index) that must match within a distance in bytes.
     pub requires: Option<(usize, usize)>,
     /// The companion as written: rule id and distance.
@@ -230,7 +230,17 @@ impl RuleSet {
             origin: origin.clone(),
             source,
         })?;
-        self.add_source(&origin, &text)
+        let first_new = self.rules.len();
+        self.add_source(&origin, &text)?;
+        // Built-in regexes are compiled by the test suite; a user's are compiled now,
+        // so that a bad pattern is an error before the scan, not a silently skipped rule.
+        for rule in &self.rules[first_new..] {
+            let patterns = std::iter::once(&rule.regex).chain(&rule.exclude);
+            for p in patterns {
+                p.compile().map_err(|m| rule_error(&origin, &rule.id, &m))?;
+            }
+        }
+        Ok(())
     }
 
     /// Parses and compiles one rule file's text.
@@ -367,16 +377,7 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
             "keyword \"{k}\" must be ASCII and at least 3 characters"
         )));
     }
-    let regex = Regex::new(&r.regex).map_err(|e| err(&format!("regex does not compile: {e}")))?;
-    let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
-        Some(i) => i,
-        None if regex.captures_len() > 1 => 1,
-        None => {
-            return Err(err(
-                "regex needs a capture group (named `secret`, or group 1)",
-            ))
-        }
-    };
+    let regex = LazyRegex::new(&r.regex).map_err(|m| err(&m))?;
     let checksum = match &r.checksum {
         None => None,
         Some(name) => Some(
@@ -386,7 +387,7 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
     let exclude = r
         .exclude
         .iter()
-        .map(|x| Regex::new(x).map_err(|e| err(&format!("exclude regex does not compile: {e}"))))
+        .map(|x| LazyRegex::unchecked_groups(x).map_err(|e| err(&format!("exclude {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     if r.examples.is_empty() || r.negative_examples.is_empty() {
         return Err(err("needs at least one example and one negative_example"));
@@ -404,7 +405,6 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
         confidence,
         keywords: r.keywords,
         regex,
-        secret_group,
         min_entropy: r.min_entropy,
         checksum,
         generic: r.generic,
@@ -416,4 +416,87 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
         negative_examples: r.negative_examples,
         origin: origin.to_string(),
     })
+}
+
+/// Builds a byte regex in ASCII mode: secrets are ASCII, and Unicode classes make
+/// compilation ten times slower, which the pre-commit hook pays on every commit.
+fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).unicode(false).build()
+}
+
+/// A rule's regex, checked when loaded but compiled on first use: a scan compiles
+/// only the rules whose keywords occur, which keeps start-up in milliseconds.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Option<(Regex, usize)>>,
+}
+
+impl LazyRegex {
+    /// Parses `pattern` (cheap) and checks it has a secret group; does not compile it.
+    pub fn new(pattern: &str) -> Result<LazyRegex, String> {
+        let lazy = LazyRegex::unchecked_groups(pattern)?;
+        let named = pattern.contains("(?P<secret>") || pattern.contains("(?<secret>");
+        if !named && !has_plain_group(pattern) {
+            return Err("regex needs a capture group (named `secret`, or group 1)".into());
+        }
+        Ok(lazy)
+    }
+
+    /// Parses `pattern` without requiring a capture group (exclusion patterns).
+    pub fn unchecked_groups(pattern: &str) -> Result<LazyRegex, String> {
+        regex_syntax::ast::parse::Parser::new()
+            .parse(pattern)
+            .map_err(|e| format!("regex does not compile: {e}"))?;
+        Ok(LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: OnceLock::new(),
+        })
+    }
+
+    /// Whether `bytes` matches (exclusion patterns; a pattern that cannot compile never matches).
+    pub fn is_match(&self, bytes: &[u8]) -> bool {
+        self.get().is_some_and(|(r, _)| r.is_match(bytes))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// The compiled regex and the index of its secret group; `None` if it exceeds the
+    /// regex engine's size limits (reported by `rules check`, which calls [`LazyRegex::compile`]).
+    pub fn get(&self) -> Option<&(Regex, usize)> {
+        self.compiled
+            .get_or_init(|| self.compile().ok())
+            .as_ref()
+    }
+
+    /// Compiles the pattern now, with the error if it fails.
+    pub fn compile(&self) -> Result<(Regex, usize), String> {
+        let regex = ascii_regex(&self.pattern).map_err(|e| format!("regex does not compile: {e}"))?;
+        let group = regex
+            .capture_names()
+            .position(|n| n == Some("secret"))
+            .unwrap_or(1);
+        Ok((regex, group))
+    }
+}
+
+/// Whether a pattern has an unnamed capturing group: `(` not escaped and not followed by `?`.
+fn has_plain_group(pattern: &str) -> bool {
+    let b = pattern.as_bytes();
+    let mut escaped = false;
+    let mut in_class = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'(' if !in_class && b.get(i + 1) != Some(&b'?') => return true,
+            _ => {}
+        }
+    }
+    false
 }
