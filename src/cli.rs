@@ -25,6 +25,14 @@ pub enum Command {
     /// List or check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write the rotation checklist from a saved JSON report.
+    Checklist(ChecklistArgs),
+    /// Manage the baseline: mark findings rotated, false positives or accepted.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Install or remove the git pre-commit hook that runs `keyhound scan --staged`.
+    #[command(subcommand)]
+    Hook(HookCommand),
 }
 
 /// When to color output.
@@ -81,6 +89,119 @@ pub struct ScanArgs {
     /// No progress display, no warnings, no summary on stderr (errors still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Also scan every blob reachable from any ref in the repository's history.
+    #[arg(long, help_heading = "Git")]
+    pub history: bool,
+
+    /// With --history: also scan unreachable (dangling) objects in the object database.
+    #[arg(long, requires = "history", help_heading = "Git")]
+    pub all_objects: bool,
+
+    /// With --history: only commits after DATE (YYYY-MM-DD) or not reachable from REV.
+    #[arg(long, value_name = "DATE|REV", requires = "history", help_heading = "Git")]
+    pub since: Option<String>,
+
+    /// Scan only what is staged for the next commit (index entries that differ from HEAD).
+    #[arg(long, conflicts_with_all = ["history", "range"], help_heading = "Git")]
+    pub staged: bool,
+
+    /// Scan only blobs introduced by the commits in A..B (e.g. origin/main..HEAD).
+    #[arg(long, value_name = "A..B", conflicts_with = "history", help_heading = "Git")]
+    pub range: Option<String>,
+
+    /// Read settings from FILE instead of .keyhound.toml at the scan root.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<PathBuf>,
+
+    /// Report only findings that are not in the baseline FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the current findings to the baseline FILE (keeps statuses already set there).
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Also write the rotation checklist (Markdown) to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub checklist: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// A JSON report written by `keyhound scan --format json`.
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// Checklist format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ChecklistFormat::Markdown)]
+    pub format: ChecklistFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Mark items done from this baseline FILE's statuses.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// Formats of the rotation checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChecklistFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Set the status of a finding's secret in the baseline.
+    Mark {
+        /// The fingerprint (from any report; a unique prefix is enough).
+        fingerprint: String,
+        /// New status.
+        #[arg(value_enum)]
+        status: BaselineStatus,
+        /// Why, who, or the ticket.
+        #[arg(long)]
+        note: Option<String>,
+        /// The baseline file.
+        #[arg(long, default_value = ".keyhound-baseline.json", value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// What a team decided about a baselined secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaselineStatus {
+    /// Known, not yet handled.
+    Open,
+    /// Revoked and replaced at the provider.
+    Rotated,
+    /// Not a secret.
+    FalsePositive,
+    /// A real secret the team accepts (e.g. a test-only key).
+    Accepted,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-commit hook (refuses to replace a hook keyhound did not write).
+    Install {
+        /// Replace a foreign hook, keeping a backup next to it.
+        #[arg(long, conflicts_with = "chain")]
+        force: bool,
+        /// Keep a foreign hook and run it before keyhound.
+        #[arg(long)]
+        chain: bool,
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Remove the hook keyhound installed and restore any backup.
+    Uninstall {
+        /// The repository (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

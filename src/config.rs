@@ -20,6 +20,11 @@ pub struct ScanConfig {
     pub max_file_size: u64,
     pub color: bool,
     pub quiet: bool,
+    /// `--config FILE`, else `.keyhound.toml` at the scan root if present.
+    pub config_file: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub checklist: Option<PathBuf>,
 }
 
 /// What to scan.
@@ -27,6 +32,31 @@ pub struct ScanConfig {
 pub enum Inputs {
     Paths(Vec<PathBuf>),
     Stdin,
+    /// A git repository, read through its object database.
+    Git { repo: PathBuf, mode: GitMode },
+}
+
+/// Which part of a repository to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitMode {
+    /// Every blob reachable from any ref (and unreachable ones with `all_objects`),
+    /// plus the working tree.
+    History { all_objects: bool, since: Option<String> },
+    /// Index entries that differ from HEAD.
+    Staged,
+    /// Blobs introduced by the commits in `A..B`.
+    Range(String),
+}
+
+impl ScanConfig {
+    /// The directory that relative settings (config file, ignore files) are found in.
+    pub fn root(&self) -> PathBuf {
+        match &self.inputs {
+            Inputs::Paths(paths) if paths.len() == 1 && paths[0].is_dir() => paths[0].clone(),
+            Inputs::Git { repo, .. } => repo.clone(),
+            _ => PathBuf::from("."),
+        }
+    }
 }
 
 /// A problem with the arguments; exit status 2.
@@ -38,13 +68,33 @@ pub enum ConfigError {
     MissingPath(String),
     #[error("`-` (stdin) cannot be combined with other paths")]
     StdinWithPaths,
+    #[error("--history, --staged and --range take one repository path")]
+    GitOnePath,
 }
 
 impl ScanConfig {
     /// Validates `args`.
     pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
         let max_file_size = parse_size(&args.max_file_size)?;
-        let inputs = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let git_mode = if args.staged {
+            Some(GitMode::Staged)
+        } else if let Some(range) = &args.range {
+            Some(GitMode::Range(range.clone()))
+        } else if args.history {
+            Some(GitMode::History { all_objects: args.all_objects, since: args.since.clone() })
+        } else {
+            None
+        };
+        let inputs = if let Some(mode) = git_mode {
+            if args.paths.len() > 1 {
+                return Err(ConfigError::GitOnePath);
+            }
+            let repo = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            if !repo.exists() {
+                return Err(ConfigError::MissingPath(repo.display().to_string()));
+            }
+            Inputs::Git { repo, mode }
+        } else if args.paths.iter().any(|p| p.as_os_str() == "-") {
             if args.paths.len() > 1 {
                 return Err(ConfigError::StdinWithPaths);
             }
@@ -84,6 +134,10 @@ impl ScanConfig {
             max_file_size,
             color,
             quiet: args.quiet,
+            config_file: args.config,
+            baseline: args.baseline,
+            write_baseline: args.write_baseline,
+            checklist: args.checklist,
         })
     }
 }

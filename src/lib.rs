@@ -14,11 +14,14 @@
 //! - [`report`]: human, JSON and JSON Lines output.
 //! - [`pipeline`]: the only module with threads.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_file;
 pub mod exit;
 pub mod finding;
+pub mod hook;
 pub mod matcher;
 pub mod messages;
 pub mod pipeline;
@@ -37,5 +40,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Scan(args) => commands::scan::run(config::ScanConfig::from_args(args)?),
         Command::Rules(RulesCommand::List { rules, json }) => commands::rules::list(&rules, json),
         Command::Rules(RulesCommand::Check { files }) => commands::rules::check(&files),
+        Command::Checklist(_) => commands::checklist::run(),
+        Command::Baseline(_) => commands::baseline::run(),
+        Command::Hook(_) => commands::hook::run(),
     }
 }

@@ -237,3 +237,13 @@ pub fn scan_one(ctx: &Context<'_>, bytes: &[u8], provenance: Provenance) -> Outc
         elapsed: started.elapsed(),
     }
 }
+
+/// Scans a git repository's history, staged changes or a commit range.
+pub fn scan_git(
+    _ctx: &Context<'_>,
+    _repo: &std::path::Path,
+    _mode: &crate::config::GitMode,
+    _walk: &filesystem::WalkOptions,
+) -> anyhow::Result<Outcome> {
+    anyhow::bail!("git scanning is not implemented yet")
+}

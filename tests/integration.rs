@@ -1,1 +1,15 @@
+//! The one integration-test binary: runs the real `keyhound` on fixtures built in
+//! temporary directories. One module per topic.
 
+mod util;
+
+mod allow;
+mod baseline;
+mod checklist;
+mod cli;
+mod config_file;
+mod git;
+mod hook;
+mod rules;
+mod sarif;
+mod scan;

@@ -1,5 +1,8 @@
 //! One module per subcommand: glue between the configuration and the library.
 
+pub mod baseline;
+pub mod checklist;
+pub mod hook;
 pub mod rules;
 pub mod scan;
 

@@ -1,24 +1,32 @@
-//! `keyhound scan`: load rules, run the pipeline over the inputs, report.
+//! `keyhound scan`: settings, rules, the pipeline over the inputs, then the stages that
+//! turn findings into reports: allow-comments, baseline, report, checklist.
 
+use std::io::Write as _;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 
+use crate::baseline;
 use crate::config::{Inputs, ScanConfig};
+use crate::config_file::Settings;
 use crate::exit::ExitStatus;
 use crate::matcher::Matcher;
 use crate::messages::Messages;
-use crate::pipeline::{self, Context};
+use crate::pipeline::{self, Context, Outcome};
 use crate::progress::Progress;
 use crate::provenance::Provenance;
-use crate::report::{self, ReportOptions};
+use crate::report::{self, checklist, ReportOptions};
 use crate::rules::RuleSet;
 use crate::source::stdin;
 
-/// Runs a scan and writes its report; returns the exit status.
-pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
-    let rules = RuleSet::with_files(&config.rule_files)?;
+/// Runs a scan and writes its reports; returns the exit status.
+pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
+    let settings = Settings::load(config.config_file.as_deref(), &config.root())?;
+    settings.apply_to(&mut config);
+    let mut rules = RuleSet::with_files(&config.rule_files)?;
+    settings.adjust_rules(&mut rules)?;
     let matcher = Matcher::new(Arc::new(rules));
+
     let progress = Progress::new(!config.quiet);
     let mut messages = Messages::new(config.quiet);
     messages.attach_progress(progress.clone());
@@ -28,32 +36,53 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         progress: &progress,
         max_file_size: config.max_file_size,
     };
-    let outcome = match &config.inputs {
+    let mut outcome = match &config.inputs {
         Inputs::Stdin => {
-            let bytes =
-                stdin::read_all(config.max_file_size).context("cannot read standard input")?;
+            let bytes = stdin::read_all(config.max_file_size).context("cannot read standard input")?;
             pipeline::scan_one(&ctx, &bytes, Provenance::Stdin)
         }
         Inputs::Paths(paths) => pipeline::scan_paths(&ctx, paths, &config.walk)?,
+        Inputs::Git { repo, mode } => pipeline::scan_git(&ctx, repo, mode, &config.walk)?,
     };
     progress.finish();
+
+    let mut suppressed = suppress_allowed(&mut outcome, &settings);
+    if let Some(path) = &config.baseline {
+        suppressed += baseline::filter(path, &mut outcome, &messages)?;
+    }
+    if let Some(path) = &config.write_baseline {
+        baseline::write(path, &outcome)?;
+    }
 
     let opts = ReportOptions {
         show_secrets: config.show_secrets,
         color: config.color,
         errors: messages.error_count(),
-        suppressed: 0,
+        suppressed,
     };
     let mut out = super::output(config.output.as_deref())?;
     report::write(config.format, &outcome, &opts, &mut out)?;
     out.flush()?;
+    if let Some(path) = &config.checklist {
+        let mut file = super::output(Some(path))?;
+        checklist::write_markdown(&outcome, matcher.rules(), &mut file)?;
+        file.flush()?;
+    }
     if config.format != report::Format::Human && !config.quiet {
         let mut summary = Vec::new();
         report::human::write_summary(&outcome, &opts, &mut summary)?;
         messages.warn_raw(&String::from_utf8_lossy(&summary));
     }
-    Ok(ExitStatus::for_scan(
-        outcome.findings.len(),
-        messages.failed(),
-    ))
+    Ok(ExitStatus::for_scan(outcome.findings.len(), messages.failed()))
+}
+
+/// Drops findings with an allow-comment on their line or allowlisted in the settings;
+/// returns how many, for the summary.
+fn suppress_allowed(outcome: &mut Outcome, settings: &Settings) -> usize {
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| {
+        let commented = f.allow.as_ref().is_some_and(|a| a.covers(&f.rule_id));
+        !commented && !settings.is_allowlisted(f)
+    });
+    before - outcome.findings.len()
 }

@@ -2,6 +2,7 @@
 //! where it is (path, line, column, commit), a fingerprint of its secret, and a redacted
 //! snippet of its line.
 
+pub mod allow;
 pub mod location;
 pub mod redact;
 
@@ -41,6 +42,8 @@ pub struct Finding {
     pub introduced: Vec<Introduction>,
     /// History scans: whether the blob is still at that path in HEAD.
     pub in_head: Option<bool>,
+    /// An allow-comment on the secret's line.
+    pub allow: Option<allow::Allow>,
 }
 
 /// A commit that introduced the blob holding a finding, at a path.
@@ -118,6 +121,7 @@ pub fn build(
                 snippet_full,
                 introduced: Vec::new(),
                 in_head: None,
+                allow: allow::parse(&bytes[line_bounds(bytes, m.secret.start)]),
             }
         })
         .collect()

@@ -37,6 +37,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 
 /// Whether a matched secret is obviously a placeholder (applies to all rules).
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    // Long random blocks (key bodies) contain short words like "todo" by chance.
+    if secret.len() > 100 {
+        return false;
+    }
     let lower = secret.to_ascii_lowercase();
     if PLACEHOLDER_WORDS
         .iter()

@@ -1,8 +1,10 @@
 //! Reporters: findings rendered for people and for programs. Every format reads
 //! secrets through [`crate::finding::Secret::shown`], so redaction is decided once.
 
+pub mod checklist;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -18,6 +20,8 @@ pub enum Format {
     Json,
     /// One JSON finding per line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
 }
 
 /// What every reporter needs besides the findings.
@@ -42,6 +46,7 @@ pub fn write(
         Format::Human => human::write(outcome, opts, out),
         Format::Json => json::write_array(outcome, opts, out),
         Format::Jsonl => json::write_lines(outcome, opts, out),
+        Format::Sarif => sarif::write(outcome, opts, out),
     }
 }
 

@@ -1,0 +1,1 @@
+//! The git pre-commit hook: install, chain, uninstall (to be written).

@@ -1,0 +1,178 @@
+//! TestEnv: a temporary directory to build fixtures in (files, git repositories)
+//! and a way to run the real `keyhound` binary there.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A temporary working directory, removed when dropped.
+pub struct TestEnv {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of the binary produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Parses stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+
+    /// Parses stdout as JSON Lines.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// The path of the built binary.
+pub fn keyhound_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_keyhound"))
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv { dir: tempfile::tempdir().expect("a temporary directory") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` at `rel`, creating parent directories.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent directories");
+        }
+        std::fs::write(&path, contents).expect("write fixture file");
+        path
+    }
+
+    /// Runs keyhound with `args` in this directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None)
+    }
+
+    /// Runs keyhound with `args`, feeding `stdin`.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
+        use std::io::Write;
+        let mut child = Command::new(keyhound_bin())
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn keyhound");
+        if let Some(bytes) = stdin {
+            child.stdin.take().expect("piped stdin").write_all(bytes).expect("write stdin");
+        }
+        child.wait_with_output().expect("wait for keyhound").into()
+    }
+
+    /// Runs `git` with a pinned identity and dates, isolated from global config.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(self.path(), args)
+    }
+
+    /// Runs `git` in `dir` (isolated, pinned identity and dates).
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let out = git_command(dir).args(args).output().expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// `git init` with a `main` branch.
+    pub fn git_init(&self) {
+        self.git(&["init", "-q", "-b", "main"]);
+    }
+
+    /// Stages everything and commits with `message` at a fixed date; returns the commit id.
+    pub fn commit_all(&self, message: &str, date: &str) -> String {
+        self.git(&["add", "-A"]);
+        let out = git_command(self.path())
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .output()
+            .expect("run git commit");
+        assert!(out.status.success(), "git commit failed: {}", String::from_utf8_lossy(&out.stderr));
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+/// A `git` command with no global/system config and a fixed identity.
+pub fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Alice Example")
+        .env("GIT_AUTHOR_EMAIL", "alice@keyhound.test")
+        .env("GIT_COMMITTER_NAME", "Alice Example")
+        .env("GIT_COMMITTER_EMAIL", "alice@keyhound.test")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05Z");
+    cmd
+}
+
+/// Fake secrets for fixtures, generated to have the right shape (never real).
+pub mod fake {
+    /// A GitHub classic PAT with a valid CRC32 checksum, from 30 chars of `seed`.
+    pub fn github_pat(seed: &str) -> String {
+        let random: String = seed.chars().cycle().take(30).collect();
+        let crc = crc32(random.as_bytes());
+        format!("ghp_{random}{}", base62_6(crc))
+    }
+
+    fn base62_6(mut n: u32) -> String {
+        const A: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let mut out = [b'0'; 6];
+        for slot in out.iter_mut().rev() {
+            *slot = A[(n % 62) as usize];
+            n /= 62;
+        }
+        String::from_utf8(out.to_vec()).expect("ASCII")
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    /// An AWS access key id (not the documented example).
+    pub const AWS_KEY_ID: &str = "AKIAQ3EGV7RX2M4TZK5W";
+    /// A Stripe live secret key shape.
+    pub fn stripe_live() -> String {
+        format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dc9Qw2Lm8R")
+    }
+}
