@@ -99,7 +99,12 @@ pub struct ScanArgs {
     pub all_objects: bool,
 
     /// With --history: only commits after DATE (YYYY-MM-DD) or not reachable from REV.
-    #[arg(long, value_name = "DATE|REV", requires = "history", help_heading = "Git")]
+    #[arg(
+        long,
+        value_name = "DATE|REV",
+        requires = "history",
+        help_heading = "Git"
+    )]
     pub since: Option<String>,
 
     /// Scan only what is staged for the next commit (index entries that differ from HEAD).
@@ -107,7 +112,12 @@ pub struct ScanArgs {
     pub staged: bool,
 
     /// Scan only blobs introduced by the commits in A..B (e.g. origin/main..HEAD).
-    #[arg(long, value_name = "A..B", conflicts_with = "history", help_heading = "Git")]
+    #[arg(
+        long,
+        value_name = "A..B",
+        conflicts_with = "history",
+        help_heading = "Git"
+    )]
     pub range: Option<String>,
 
     /// Read settings from FILE instead of .keyhound.toml at the scan root.

@@ -33,7 +33,10 @@ pub enum Inputs {
     Paths(Vec<PathBuf>),
     Stdin,
     /// A git repository, read through its object database.
-    Git { repo: PathBuf, mode: GitMode },
+    Git {
+        repo: PathBuf,
+        mode: GitMode,
+    },
 }
 
 /// Which part of a repository to scan.
@@ -41,7 +44,10 @@ pub enum Inputs {
 pub enum GitMode {
     /// Every blob reachable from any ref (and unreachable ones with `all_objects`),
     /// plus the working tree.
-    History { all_objects: bool, since: Option<String> },
+    History {
+        all_objects: bool,
+        since: Option<String>,
+    },
     /// Index entries that differ from HEAD.
     Staged,
     /// Blobs introduced by the commits in `A..B`.
@@ -81,7 +87,10 @@ impl ScanConfig {
         } else if let Some(range) = &args.range {
             Some(GitMode::Range(range.clone()))
         } else if args.history {
-            Some(GitMode::History { all_objects: args.all_objects, since: args.since.clone() })
+            Some(GitMode::History {
+                all_objects: args.all_objects,
+                since: args.since.clone(),
+            })
         } else {
             None
         };
@@ -89,7 +98,11 @@ impl ScanConfig {
             if args.paths.len() > 1 {
                 return Err(ConfigError::GitOnePath);
             }
-            let repo = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            let repo = args
+                .paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
             if !repo.exists() {
                 return Err(ConfigError::MissingPath(repo.display().to_string()));
             }

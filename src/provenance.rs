@@ -12,6 +12,8 @@ pub enum Provenance {
     Stdin,
     /// A blob staged in the index for the next commit.
     Staged { path: String },
+    /// An unreachable blob in the object database (`--all-objects`): no commit or path.
+    Object { path: String },
     /// A blob in git history, at `path` as of the commit that introduced it.
     Commit {
         path: String,
@@ -41,6 +43,7 @@ impl Provenance {
         match self {
             Provenance::File { path }
             | Provenance::Staged { path }
+            | Provenance::Object { path }
             | Provenance::Commit { path, .. } => path,
             Provenance::Stdin => "-",
         }

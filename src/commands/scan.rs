@@ -38,7 +38,8 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     };
     let mut outcome = match &config.inputs {
         Inputs::Stdin => {
-            let bytes = stdin::read_all(config.max_file_size).context("cannot read standard input")?;
+            let bytes =
+                stdin::read_all(config.max_file_size).context("cannot read standard input")?;
             pipeline::scan_one(&ctx, &bytes, Provenance::Stdin)
         }
         Inputs::Paths(paths) => pipeline::scan_paths(&ctx, paths, &config.walk)?,
@@ -73,7 +74,10 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         report::human::write_summary(&outcome, &opts, &mut summary)?;
         messages.warn_raw(&String::from_utf8_lossy(&summary));
     }
-    Ok(ExitStatus::for_scan(outcome.findings.len(), messages.failed()))
+    Ok(ExitStatus::for_scan(
+        outcome.findings.len(),
+        messages.failed(),
+    ))
 }
 
 /// Drops findings with an allow-comment on their line or allowlisted in the settings;

@@ -42,10 +42,17 @@ pub fn parse(line: &[u8]) -> Option<Allow> {
                     .collect()
             })
             .unwrap_or_default();
-        let directly_followed = rest.first().is_some_and(|b| matches!(b, b' ' | b'\t' | b'='));
-        return Some(if ids.is_empty() || !directly_followed { Allow::All } else { Allow::Rules(ids) });
+        let directly_followed = rest
+            .first()
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'='));
+        return Some(if ids.is_empty() || !directly_followed {
+            Allow::All
+        } else {
+            Allow::Rules(ids)
+        });
     }
-    if find(line, b"gitleaks:allow").is_some() || find(line, b"pragma: allowlist secret").is_some() {
+    if find(line, b"gitleaks:allow").is_some() || find(line, b"pragma: allowlist secret").is_some()
+    {
         return Some(Allow::All);
     }
     None
@@ -67,7 +74,10 @@ mod tests {
             Some(Allow::Rules(vec!["github-pat-classic".into()]))
         );
         assert_eq!(parse(b"key: v  # gitleaks:allow"), Some(Allow::All));
-        assert_eq!(parse(b"key = v  # pragma: allowlist secret"), Some(Allow::All));
+        assert_eq!(
+            parse(b"key = v  # pragma: allowlist secret"),
+            Some(Allow::All)
+        );
         assert_eq!(parse(b"nothing here"), None);
     }
 }

@@ -50,6 +50,7 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
             Provenance::File { .. } => "file",
             Provenance::Stdin => "stdin",
             Provenance::Staged { .. } => "staged",
+            Provenance::Object { .. } => "object",
             Provenance::Commit { .. } => "commit",
         },
         path: f.path(),

@@ -467,14 +467,13 @@ impl LazyRegex {
     /// The compiled regex and the index of its secret group; `None` if it exceeds the
     /// regex engine's size limits (reported by `rules check`, which calls [`LazyRegex::compile`]).
     pub fn get(&self) -> Option<&(Regex, usize)> {
-        self.compiled
-            .get_or_init(|| self.compile().ok())
-            .as_ref()
+        self.compiled.get_or_init(|| self.compile().ok()).as_ref()
     }
 
     /// Compiles the pattern now, with the error if it fails.
     pub fn compile(&self) -> Result<(Regex, usize), String> {
-        let regex = ascii_regex(&self.pattern).map_err(|e| format!("regex does not compile: {e}"))?;
+        let regex =
+            ascii_regex(&self.pattern).map_err(|e| format!("regex does not compile: {e}"))?;
         let group = regex
             .capture_names()
             .position(|n| n == Some("secret"))

@@ -2,6 +2,7 @@
 //! none of them knows about rules or threads.
 
 pub mod filesystem;
+pub mod git;
 pub mod stdin;
 
 use std::ops::Deref;

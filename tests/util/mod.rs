@@ -21,13 +21,20 @@ pub struct Run {
 impl Run {
     /// Parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Parses stdout as JSON Lines.
     pub fn json_lines(&self) -> Vec<serde_json::Value> {
-        self.stdout.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect()
     }
 }
 
@@ -48,7 +55,9 @@ pub fn keyhound_bin() -> PathBuf {
 
 impl TestEnv {
     pub fn new() -> TestEnv {
-        TestEnv { dir: tempfile::tempdir().expect("a temporary directory") }
+        TestEnv {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -77,13 +86,22 @@ impl TestEnv {
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn keyhound");
         if let Some(bytes) = stdin {
-            child.stdin.take().expect("piped stdin").write_all(bytes).expect("write stdin");
+            child
+                .stdin
+                .take()
+                .expect("piped stdin")
+                .write_all(bytes)
+                .expect("write stdin");
         }
         child.wait_with_output().expect("wait for keyhound").into()
     }
@@ -118,7 +136,11 @@ impl TestEnv {
             .args(["commit", "-q", "--allow-empty", "-m", message])
             .output()
             .expect("run git commit");
-        assert!(out.status.success(), "git commit failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git commit failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.git(&["rev-parse", "HEAD"])
     }
 }
@@ -163,7 +185,11 @@ pub mod fake {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc

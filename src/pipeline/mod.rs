@@ -15,6 +15,9 @@ use crate::progress::Progress;
 use crate::provenance::Provenance;
 use crate::source::{self, filesystem};
 
+mod git;
+pub use git::scan_git;
+
 /// Counters shown in the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -236,14 +239,4 @@ pub fn scan_one(ctx: &Context<'_>, bytes: &[u8], provenance: Provenance) -> Outc
         stats,
         elapsed: started.elapsed(),
     }
-}
-
-/// Scans a git repository's history, staged changes or a commit range.
-pub fn scan_git(
-    _ctx: &Context<'_>,
-    _repo: &std::path::Path,
-    _mode: &crate::config::GitMode,
-    _walk: &filesystem::WalkOptions,
-) -> anyhow::Result<Outcome> {
-    anyhow::bail!("git scanning is not implemented yet")
 }

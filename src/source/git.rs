@@ -1,0 +1,475 @@
+//! Git sources, read natively with gix: the commit graph, every blob reachable from
+//! any ref (each distinct blob once), unreachable objects, the staged index, commit
+//! ranges, and provenance (which commits introduced a blob at which path).
+//!
+//! Blob enumeration walks each distinct tree once, so its cost grows with the number
+//! of trees, not with commits times files. Provenance is computed afterwards, and only
+//! for the blobs that had findings, by diffing each commit against its parents.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::Path;
+
+use gix::bstr::{BString, ByteSlice, ByteVec};
+use gix::objs::tree::EntryMode;
+use gix::ObjectId;
+
+use crate::provenance::CommitInfo;
+
+/// Why a repository or one of its objects could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{path}: cannot open git repository: {message}")]
+    Open { path: String, message: String },
+    #[error("cannot resolve revision {rev:?}: {message}")]
+    Revision { rev: String, message: String },
+    #[error("object {id}: {message}")]
+    Object { id: ObjectId, message: String },
+    #[error("cannot read the index: {0}")]
+    Index(String),
+    #[error("cannot list references: {0}")]
+    References(String),
+}
+
+/// Opens the repository containing `path`, isolated from user and system git config
+/// (scanned repositories are untrusted input).
+pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, GitError> {
+    let options = gix::open::Options::isolated();
+    gix::ThreadSafeRepository::discover_opts(
+        path,
+        Default::default(),
+        gix::sec::trust::Mapping {
+            full: options.clone(),
+            reduced: options,
+        },
+    )
+    .map_err(|e| GitError::Open {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// A commit in the graph: its tree, parents and time.
+#[derive(Debug, Clone)]
+pub struct CommitNode {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    pub parents: Vec<ObjectId>,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+}
+
+/// An entry of a decoded tree.
+struct TreeEntry {
+    name: BString,
+    mode: EntryMode,
+    id: ObjectId,
+}
+
+fn object_error(id: ObjectId, e: impl std::fmt::Display) -> GitError {
+    GitError::Object {
+        id,
+        message: e.to_string(),
+    }
+}
+
+/// Reads one commit's graph node.
+pub fn read_commit(repo: &gix::Repository, id: ObjectId) -> Result<CommitNode, GitError> {
+    let object = repo.find_object(id).map_err(|e| object_error(id, e))?;
+    let commit = object.try_into_commit().map_err(|e| object_error(id, e))?;
+    let decoded = commit.decode().map_err(|e| object_error(id, e))?;
+    Ok(CommitNode {
+        id,
+        tree: decoded.tree(),
+        parents: decoded.parents().collect(),
+        time: decoded.committer().map(|c| c.seconds()).unwrap_or(0),
+    })
+}
+
+/// Author, date and summary of a commit, for reports.
+pub fn commit_info(repo: &gix::Repository, id: ObjectId) -> Result<CommitInfo, GitError> {
+    let commit = repo.find_commit(id).map_err(|e| object_error(id, e))?;
+    let decoded = commit.decode().map_err(|e| object_error(id, e))?;
+    let author = decoded.author().map_err(|e| object_error(id, e))?;
+    let time = author.seconds();
+    let summary = decoded.message_summary().to_str_lossy().into_owned();
+    Ok(CommitInfo {
+        commit: id.to_string(),
+        author_name: author.name.to_str_lossy().into_owned(),
+        author_email: author.email.to_str_lossy().into_owned(),
+        date: rfc3339(time),
+        time,
+        summary,
+    })
+}
+
+/// `2024-01-02T03:04:05Z` from seconds since the epoch (UTC).
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Seconds since the epoch of `YYYY-MM-DD` (UTC midnight), if it is such a date.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some()
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+        || text.len() != 10
+    {
+        return None;
+    }
+    // Inverse of civil_from_days.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+/// Resolves a revision (`main`, `HEAD~2`, a commit id) to a commit id.
+pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, GitError> {
+    let id = repo.rev_parse_single(rev).map_err(|e| GitError::Revision {
+        rev: rev.to_string(),
+        message: e.to_string(),
+    })?;
+    let commit = id
+        .object()
+        .and_then(|o| Ok(o.peel_to_commit()?))
+        .map_err(|e| GitError::Revision {
+            rev: rev.to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(commit.id)
+}
+
+/// Every commit that a ref (branch, tag, remote, stash, HEAD) points at, peeled.
+pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, GitError> {
+    let mut tips = Vec::new();
+    let platform = repo
+        .references()
+        .map_err(|e| GitError::References(e.to_string()))?;
+    let all = platform
+        .all()
+        .map_err(|e| GitError::References(e.to_string()))?;
+    for reference in all.flatten() {
+        let mut reference = reference;
+        if let Ok(id) = reference.peel_to_id() {
+            if let Ok(object) = id.object() {
+                if let Ok(commit) = object.peel_to_commit() {
+                    tips.push(commit.id);
+                }
+            }
+        }
+    }
+    if let Ok(head) = repo.head_id() {
+        tips.push(head.detach());
+    }
+    tips.sort();
+    tips.dedup();
+    Ok(tips)
+}
+
+/// Commits reachable from `tips` but not from `hidden`, with the objects that could not
+/// be read. Missing parents (the edge of a shallow clone) are skipped.
+pub fn commits(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    hidden: &[ObjectId],
+) -> (Vec<CommitNode>, Vec<GitError>) {
+    let mut errors = Vec::new();
+    let excluded = reachable_ids(repo, hidden);
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut queue: VecDeque<ObjectId> = tips.iter().copied().collect();
+    let mut out = Vec::new();
+    while let Some(id) = queue.pop_front() {
+        if excluded.contains(&id) || !seen.insert(id) {
+            continue;
+        }
+        match read_commit(repo, id) {
+            Ok(node) => {
+                queue.extend(node.parents.iter().copied().filter(|p| repo.has_object(p)));
+                out.push(node);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (out, errors)
+}
+
+fn reachable_ids(repo: &gix::Repository, tips: &[ObjectId]) -> HashSet<ObjectId> {
+    let mut seen = HashSet::new();
+    let mut queue: VecDeque<ObjectId> = tips.iter().copied().collect();
+    while let Some(id) = queue.pop_front() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Ok(node) = read_commit(repo, id) {
+            queue.extend(node.parents.iter().copied().filter(|p| repo.has_object(p)));
+        }
+    }
+    seen
+}
+
+fn read_tree(repo: &gix::Repository, id: ObjectId) -> Result<Vec<TreeEntry>, GitError> {
+    let object = repo.find_object(id).map_err(|e| object_error(id, e))?;
+    let tree = object.try_into_tree().map_err(|e| object_error(id, e))?;
+    let decoded = tree.decode().map_err(|e| object_error(id, e))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| TreeEntry {
+            name: e.filename.to_owned(),
+            mode: e.mode,
+            id: e.oid.to_owned(),
+        })
+        .collect())
+}
+
+/// What a tree walk found besides blobs.
+#[derive(Debug, Default)]
+pub struct WalkNotes {
+    /// Submodule entries (gitlinks): noted, not followed.
+    pub submodules: u64,
+    pub errors: Vec<GitError>,
+}
+
+/// Every distinct blob in the trees of `commits`, walking each distinct tree once.
+pub fn reachable_blobs(
+    repo: &gix::Repository,
+    commits: &[CommitNode],
+) -> (Vec<ObjectId>, WalkNotes) {
+    let mut seen_trees: HashSet<ObjectId> = HashSet::new();
+    let mut blobs: HashSet<ObjectId> = HashSet::new();
+    let mut notes = WalkNotes::default();
+    let mut stack: Vec<ObjectId> = commits.iter().map(|c| c.tree).collect();
+    while let Some(tree) = stack.pop() {
+        if !seen_trees.insert(tree) {
+            continue;
+        }
+        match read_tree(repo, tree) {
+            Ok(entries) => {
+                for e in entries {
+                    if e.mode.is_tree() {
+                        stack.push(e.id);
+                    } else if e.mode.is_commit() {
+                        notes.submodules += 1;
+                    } else if e.mode.is_blob() {
+                        blobs.insert(e.id);
+                    }
+                }
+            }
+            Err(err) => notes.errors.push(err),
+        }
+    }
+    let mut blobs: Vec<ObjectId> = blobs.into_iter().collect();
+    blobs.sort();
+    (blobs, notes)
+}
+
+/// Every blob in the object database, reachable or not (`--all-objects`).
+pub fn all_blobs(repo: &gix::Repository) -> (Vec<ObjectId>, WalkNotes) {
+    let mut notes = WalkNotes::default();
+    let mut blobs = Vec::new();
+    let iter = match repo.objects.iter() {
+        Ok(iter) => iter,
+        Err(e) => {
+            notes.errors.push(GitError::References(e.to_string()));
+            return (blobs, notes);
+        }
+    };
+    for id in iter {
+        let Ok(id) = id else { continue };
+        match repo.find_header(id) {
+            Ok(header) if header.kind() == gix::object::Kind::Blob => blobs.push(id),
+            Ok(_) => {}
+            Err(e) => notes.errors.push(object_error(id, e)),
+        }
+    }
+    blobs.sort();
+    blobs.dedup();
+    (blobs, notes)
+}
+
+/// A blob that a commit introduced at a path (added or changed it there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Introduced {
+    pub blob: ObjectId,
+    pub path: String,
+    pub commit: ObjectId,
+}
+
+/// The blobs `commit` introduced relative to its parents, keeping those `wanted` accepts.
+/// For a merge, a blob counts only if no parent had it at that path.
+pub fn introduced_by(
+    repo: &gix::Repository,
+    commit: &CommitNode,
+    wanted: &dyn Fn(&ObjectId) -> bool,
+    out: &mut Vec<Introduced>,
+) -> Result<(), GitError> {
+    let parents: Vec<CommitNode> = commit
+        .parents
+        .iter()
+        .filter(|p| repo.has_object(*p))
+        .map(|p| read_commit(repo, *p))
+        .collect::<Result<_, _>>()?;
+    let first_parent_tree = parents.first().map(|p| p.tree);
+    let mut changed = Vec::new();
+    let mut prefix = BString::default();
+    diff_trees(
+        repo,
+        first_parent_tree,
+        commit.tree,
+        &mut prefix,
+        wanted,
+        &mut changed,
+    )?;
+    for (path, blob) in changed {
+        let mut in_other_parent = false;
+        for p in parents.iter().skip(1) {
+            if blob_at(repo, p.tree, path.as_bstr())? == Some(blob) {
+                in_other_parent = true;
+                break;
+            }
+        }
+        if !in_other_parent {
+            out.push(Introduced {
+                blob,
+                path: path.to_str_lossy().into_owned(),
+                commit: commit.id,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Blobs in `new` that differ from `old` at the same path (all of `new` when `old` is None).
+fn diff_trees(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    prefix: &mut BString,
+    wanted: &dyn Fn(&ObjectId) -> bool,
+    out: &mut Vec<(BString, ObjectId)>,
+) -> Result<(), GitError> {
+    if old == Some(new) {
+        return Ok(());
+    }
+    let old_entries: HashMap<BString, (EntryMode, ObjectId)> = match old {
+        Some(id) => read_tree(repo, id)?
+            .into_iter()
+            .map(|e| (e.name, (e.mode, e.id)))
+            .collect(),
+        None => HashMap::new(),
+    };
+    for e in read_tree(repo, new)? {
+        let before = old_entries.get(&e.name);
+        if before.is_some_and(|(_, id)| *id == e.id) {
+            continue;
+        }
+        let len = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push_byte(b'/');
+        }
+        prefix.push_str(&e.name);
+        if e.mode.is_tree() {
+            let old_sub = before.filter(|(m, _)| m.is_tree()).map(|(_, id)| *id);
+            diff_trees(repo, old_sub, e.id, prefix, wanted, out)?;
+        } else if e.mode.is_blob() && wanted(&e.id) {
+            out.push((prefix.clone(), e.id));
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
+}
+
+/// The blob at `path` in `tree`, if any.
+pub fn blob_at(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    path: &gix::bstr::BStr,
+) -> Result<Option<ObjectId>, GitError> {
+    let mut current = tree;
+    let mut parts = path.split(|&b| b == b'/').peekable();
+    while let Some(part) = parts.next() {
+        let entries = read_tree(repo, current)?;
+        let Some(entry) = entries.into_iter().find(|e| e.name.as_slice() == part) else {
+            return Ok(None);
+        };
+        if parts.peek().is_none() {
+            return Ok(entry.mode.is_blob().then_some(entry.id));
+        }
+        if !entry.mode.is_tree() {
+            return Ok(None);
+        }
+        current = entry.id;
+    }
+    Ok(None)
+}
+
+/// Index entries (stage 0, regular files) whose blob differs from HEAD's at that path.
+pub fn staged_blobs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>, GitError> {
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| GitError::Index(e.to_string()))?;
+    let mut head: HashMap<BString, ObjectId> = HashMap::new();
+    if let Ok(tree) = repo.head_tree_id() {
+        let mut prefix = BString::default();
+        let mut all = Vec::new();
+        diff_trees(repo, None, tree.detach(), &mut prefix, &|_| true, &mut all)?;
+        head.extend(all);
+    }
+    let mut out = Vec::new();
+    for entry in index.entries() {
+        let mode = entry.mode;
+        let regular = mode == gix::index::entry::Mode::FILE
+            || mode == gix::index::entry::Mode::FILE_EXECUTABLE;
+        if entry.stage_raw() != 0 || !regular {
+            continue;
+        }
+        let path = entry.path(&index);
+        if head.get(path) != Some(&entry.id) {
+            out.push((path.to_str_lossy().into_owned(), entry.id));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_704_164_645), "2024-01-02T03:04:05Z");
+        assert_eq!(parse_date("2024-01-02"), Some(1_704_153_600));
+        assert_eq!(parse_date("2024-13-02"), None);
+        assert_eq!(parse_date("main"), None);
+    }
+}
