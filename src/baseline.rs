@@ -1,28 +1,456 @@
-//! Baselines and the rotation ledger (to be written).
+//! Baselines and the rotation ledger.
+//!
+//! A baseline (`.keyhound-baseline.json`) records the findings of one scan so that later
+//! scans report only what is new, and remembers what the team decided about each secret
+//! (`keyhound baseline mark`). It is meant to be committed, so it is stable, sorted,
+//! pretty JSON and holds no secret: fingerprints and redacted forms only, even when the
+//! scan shows secrets.
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "entries": [
+//!     {
+//!       "fingerprint": "5f2b…(32 hex)",
+//!       "rule": "github-pat-classic",
+//!       "provider": "github",
+//!       "redacted": "ghp_…x9Qa",
+//!       "status": "rotated",
+//!       "status_date": "2024-05-01",
+//!       "note": "INC-42",
+//!       "locations": [{ "path": "src/app.py", "line": 12 },
+//!                     { "path": "old.env", "line": 3, "commit": "0123…" }]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! Matching: a finding is *in* the baseline when an entry has its fingerprint and rule and
+//! a location with its path and commit (no commit for working-tree, staged and stdin
+//! findings; the commit id for history findings). Lines are ignored so that edits above a
+//! secret do not make it new. A fingerprint marked `false-positive` is not a secret
+//! anywhere, so it is suppressed at any location. A fingerprint marked `rotated` that
+//! shows up at a location not recorded for it is a recurrence: it is reported, with a
+//! warning, because a rotated key being copied around again means it is still in use.
 
+use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
+
+use crate::cli::BaselineStatus;
+use crate::finding::{redact, Finding};
 use crate::messages::Messages;
 use crate::pipeline::Outcome;
 
-/// A baseline that cannot be read or written.
+/// Version of the file format; a file with another version is refused.
+pub const BASELINE_VERSION: u32 = 1;
+
+/// Shortest fingerprint prefix `keyhound baseline mark` accepts.
+pub const MIN_PREFIX: usize = 6;
+
+/// The whole baseline file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    /// Sorted by fingerprint, then rule.
+    pub entries: Vec<Entry>,
+}
+
+/// One distinct secret (fingerprint and rule) and where it was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub provider: String,
+    /// The redacted secret, never the secret itself.
+    pub redacted: String,
+    pub status: BaselineStatus,
+    /// When the status was last set (YYYY-MM-DD, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Sorted by path, commit, line.
+    pub locations: Vec<Location>,
+}
+
+/// Where a baselined secret was found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    /// History findings: the commit that introduced the blob.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+/// A baseline that cannot be read, written or updated. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct BaselineError(pub String);
+pub enum BaselineError {
+    #[error("{file}: cannot read baseline: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: line {line}: invalid baseline: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{file}: baseline version {version} is not supported (expected {BASELINE_VERSION})")]
+    Version { file: String, version: u32 },
+    #[error("{file}: cannot write baseline: {source}")]
+    Write {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: fingerprint prefix {prefix:?} is too short: give at least {MIN_PREFIX} characters")]
+    ShortPrefix { file: String, prefix: String },
+    #[error("{file}: no entry has a fingerprint starting with {prefix:?}")]
+    UnknownFingerprint { file: String, prefix: String },
+    #[error("{file}: fingerprint prefix {prefix:?} is ambiguous: it matches {candidates}; give more characters")]
+    Ambiguous {
+        file: String,
+        prefix: String,
+        candidates: String,
+    },
+}
+
+impl Baseline {
+    /// Reads and checks the baseline at `path`.
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
+                file: file.clone(),
+                line: e.line(),
+                message: strip_position(&e.to_string()),
+            })?;
+        if baseline.version != BASELINE_VERSION {
+            return Err(BaselineError::Version {
+                file,
+                version: baseline.version,
+            });
+        }
+        Ok(baseline)
+    }
+
+    /// Writes the baseline to `path`, sorted, through a temporary file so that an
+    /// interrupted write never leaves half a ledger.
+    pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
+        let err = |source| BaselineError::Write {
+            file: path.display().to_string(),
+            source,
+        };
+        let mut sorted = self.clone();
+        sorted.sort();
+        let mut text = serde_json::to_string_pretty(&sorted).expect("a baseline always serialises");
+        text.push('\n');
+        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(".tmp");
+        let tmp = path.with_file_name(tmp_name);
+        let mut file = std::fs::File::create(&tmp).map_err(err)?;
+        file.write_all(text.as_bytes()).map_err(err)?;
+        file.sync_all().map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+
+    /// Builds a baseline from `findings`, keeping the statuses, dates and notes of `previous`.
+    /// Entries not found any more are kept when a decision was recorded for them (not
+    /// `open`), so that the ledger still knows a rotated key if it comes back.
+    pub fn from_findings(findings: &[Finding], previous: Option<&Baseline>) -> Baseline {
+        let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
+        for f in findings {
+            let entry = entries
+                .entry((f.fingerprint.clone(), f.rule_id.clone()))
+                .or_insert_with(|| Entry {
+                    fingerprint: f.fingerprint.clone(),
+                    rule: f.rule_id.clone(),
+                    provider: f.provider_id.clone(),
+                    // Always redacted, whatever --show-secrets says: the file gets committed.
+                    redacted: f.secret.redacted(),
+                    status: BaselineStatus::Open,
+                    status_date: None,
+                    note: None,
+                    locations: Vec::new(),
+                });
+            entry.locations.push(location_of(f));
+        }
+        if let Some(previous) = previous {
+            for old in &previous.entries {
+                let key = (old.fingerprint.clone(), old.rule.clone());
+                match entries.get_mut(&key) {
+                    Some(entry) => {
+                        entry.status = old.status;
+                        entry.status_date.clone_from(&old.status_date);
+                        entry.note.clone_from(&old.note);
+                    }
+                    None if old.status != BaselineStatus::Open => {
+                        entries.insert(key, old.clone());
+                    }
+                    None => {}
+                }
+            }
+        }
+        let mut baseline = Baseline {
+            version: BASELINE_VERSION,
+            entries: entries.into_values().collect(),
+        };
+        baseline.sort();
+        baseline
+    }
+
+    /// Sorts entries by fingerprint then rule, and each entry's locations; drops duplicates.
+    fn sort(&mut self) {
+        self.entries
+            .sort_by(|a, b| (&a.fingerprint, &a.rule).cmp(&(&b.fingerprint, &b.rule)));
+        for entry in &mut self.entries {
+            entry
+                .locations
+                .sort_by(|a, b| (&a.path, &a.commit, a.line).cmp(&(&b.path, &b.commit, b.line)));
+            entry.locations.dedup();
+        }
+    }
+
+    /// Sets the status of every entry whose fingerprint starts with `prefix` (one secret,
+    /// possibly under several rules); returns the fingerprint. `file` names the baseline in errors.
+    pub fn mark(
+        &mut self,
+        file: &Path,
+        prefix: &str,
+        status: BaselineStatus,
+        note: Option<&str>,
+        date: &str,
+    ) -> Result<String, BaselineError> {
+        let file = file.display().to_string();
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if prefix.len() < MIN_PREFIX {
+            return Err(BaselineError::ShortPrefix { file, prefix });
+        }
+        let mut matching: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(|e| e.fingerprint.starts_with(&prefix))
+            .map(|e| e.fingerprint.as_str())
+            .collect();
+        matching.sort_unstable();
+        matching.dedup();
+        let fingerprint = match matching.as_slice() {
+            [] => return Err(BaselineError::UnknownFingerprint { file, prefix }),
+            [one] => one.to_string(),
+            many => {
+                let candidates = many.join(", ");
+                return Err(BaselineError::Ambiguous {
+                    file,
+                    prefix,
+                    candidates,
+                });
+            }
+        };
+        for entry in self.entries.iter_mut().filter(|e| e.fingerprint == fingerprint) {
+            entry.status = status;
+            entry.status_date = Some(date.to_string());
+            if let Some(note) = note {
+                entry.note = Some(note.to_string());
+            }
+        }
+        Ok(fingerprint)
+    }
+
+    /// The status recorded for a fingerprint, and when it was set (for the checklist).
+    pub fn status_of(&self, fingerprint: &str) -> Option<(BaselineStatus, Option<&str>)> {
+        self.entries
+            .iter()
+            .find(|e| e.fingerprint == fingerprint)
+            .map(|e| (e.status, e.status_date.as_deref()))
+    }
+
+    /// What the baseline says about one finding.
+    fn classify(&self, f: &Finding) -> Verdict<'_> {
+        let here = location_of(f);
+        let same_place = |l: &Location| l.path == here.path && l.commit == here.commit;
+        let mut rotated = None;
+        for e in self.entries.iter().filter(|e| e.fingerprint == f.fingerprint) {
+            if e.status == BaselineStatus::FalsePositive
+                || (e.rule == f.rule_id && e.locations.iter().any(same_place))
+            {
+                return Verdict::Known;
+            }
+            if e.status == BaselineStatus::Rotated {
+                rotated = Some(e);
+            }
+        }
+        match rotated {
+            // Recorded elsewhere (under any rule) at this place: not a new copy, just a new rule.
+            Some(e) if !self.entries.iter().any(|o| {
+                o.fingerprint == f.fingerprint && o.locations.iter().any(same_place)
+            }) =>
+            {
+                Verdict::Recurrence(e)
+            }
+            _ => Verdict::New,
+        }
+    }
+}
+
+/// How a finding relates to a baseline.
+enum Verdict<'a> {
+    /// Recorded at this place: suppressed.
+    Known,
+    /// Not recorded: reported.
+    New,
+    /// A rotated secret at a place not recorded for it: reported, with a warning.
+    Recurrence(&'a Entry),
+}
 
 /// Removes findings already in the baseline at `path`; reports recurrences of rotated
 /// secrets through `messages`. Returns how many findings were suppressed.
-pub fn filter(
-    _path: &Path,
-    _outcome: &mut Outcome,
-    _messages: &Messages,
-) -> Result<usize, BaselineError> {
-    Ok(0)
+pub fn filter(path: &Path, outcome: &mut Outcome, messages: &Messages) -> Result<usize, BaselineError> {
+    let baseline = Baseline::load(path)?;
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| match baseline.classify(f) {
+        Verdict::Known => false,
+        Verdict::New => true,
+        Verdict::Recurrence(entry) => {
+            messages.warn(recurrence_message(f, entry));
+            true
+        }
+    });
+    Ok(before - outcome.findings.len())
 }
 
-/// Writes (or updates, keeping statuses) the baseline at `path` from `outcome`.
-pub fn write(_path: &Path, _outcome: &Outcome) -> Result<(), BaselineError> {
-    Err(BaselineError(
-        "--write-baseline is not implemented yet".into(),
-    ))
+/// "a key you rotated on DATE was committed again at PATH:LINE" (and the commit, if any).
+fn recurrence_message(f: &Finding, entry: &Entry) -> String {
+    let date = entry.status_date.as_deref().unwrap_or("an unrecorded date");
+    let mut message = format!(
+        "a key you rotated on {date} was committed again at {}:{} ({}, {}, fingerprint {})",
+        redact::sanitize(f.path()),
+        f.span.line,
+        f.rule_id,
+        f.secret.redacted(),
+        f.fingerprint
+    );
+    if let Some(commit) = f.provenance.commit() {
+        message.push_str(&format!(" in commit {}", commit.commit));
+    }
+    message
+}
+
+/// Writes (or updates, keeping statuses) the baseline at `path` from `findings`.
+/// An existing file that cannot be read is an error rather than silently replaced,
+/// since it may hold decisions that would be lost.
+pub fn write(path: &Path, findings: &[Finding]) -> Result<(), BaselineError> {
+    let previous = if path.exists() {
+        Some(Baseline::load(path)?)
+    } else {
+        None
+    };
+    Baseline::from_findings(findings, previous.as_ref()).save(path)
+}
+
+fn location_of(f: &Finding) -> Location {
+    Location {
+        path: f.path().to_string(),
+        line: f.span.line,
+        commit: f.provenance.commit().map(|c| c.commit.clone()),
+    }
+}
+
+/// serde_json appends " at line L column C"; the line is reported separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Today's date in UTC, YYYY-MM-DD.
+pub fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).expect("days since 1970 fit in i64");
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); Howard Hinnant's algorithm.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).expect("day of month is 1..=31");
+    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).expect("month is 1..=12");
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(59), (1970, 3, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
+        assert_eq!(today().len(), 10);
+    }
+
+    fn entry(fingerprint: &str) -> Entry {
+        Entry {
+            fingerprint: fingerprint.into(),
+            rule: "r-x".into(),
+            provider: "p".into(),
+            redacted: "********".into(),
+            status: BaselineStatus::Open,
+            status_date: None,
+            note: None,
+            locations: vec![],
+        }
+    }
+
+    #[test]
+    fn mark_by_prefix() {
+        let mut b = Baseline {
+            version: 1,
+            entries: vec![entry("abcdef0011"), entry("abcdef0022"), entry("123456ff")],
+        };
+        let file = Path::new("b.json");
+        let short = b.mark(file, "12345", BaselineStatus::Rotated, None, "2024-01-01");
+        assert!(matches!(short, Err(BaselineError::ShortPrefix { .. })));
+        let ambiguous = b.mark(file, "abcdef00", BaselineStatus::Rotated, None, "2024-01-01");
+        assert!(matches!(ambiguous, Err(BaselineError::Ambiguous { .. })));
+        let unknown = b.mark(file, "ffffff", BaselineStatus::Rotated, None, "2024-01-01");
+        assert!(matches!(unknown, Err(BaselineError::UnknownFingerprint { .. })));
+        let fp = b
+            .mark(file, "ABCDEF001", BaselineStatus::Accepted, Some("test key"), "2024-01-02")
+            .expect("unique prefix");
+        assert_eq!(fp, "abcdef0011");
+        assert_eq!(b.entries[0].status, BaselineStatus::Accepted);
+        assert_eq!(b.entries[0].status_date.as_deref(), Some("2024-01-02"));
+        assert_eq!(b.entries[0].note.as_deref(), Some("test key"));
+        assert_eq!(b.entries[1].status, BaselineStatus::Open);
+    }
+
+    #[test]
+    fn strips_serde_position() {
+        assert_eq!(strip_position("expected value at line 3 column 1"), "expected value");
+    }
 }

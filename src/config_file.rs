@@ -1,37 +1,421 @@
-//! `.keyhound.toml`: the per-repository configuration file (to be written).
+//! `.keyhound.toml`: the per-repository configuration file.
+//!
+//! The file is read once, before the rules are loaded, and validated completely: a value
+//! that cannot be used is an error naming the file, the line and the reason, because a
+//! silently ignored setting in a security tool is worse than a failed run. Settings then
+//! act at three points of a scan: [`Settings::apply_to`] (what to read),
+//! [`Settings::adjust_rules`] (how to match) and [`Settings::is_allowlisted`] (what to
+//! report).
+//!
+//! An example with every key:
+//!
+//! ```toml
+//! rules = ["ci/extra-rules.toml"]       # more rule files, relative to this file
+//! disable = ["generic-password"]        # rule ids to turn off
+//! exclude = ["vendor/", "*.min.js"]     # gitignore-style globs never scanned
+//! max_file_size = "16M"                 # like --max-file-size
+//! min_entropy = 4.0                     # threshold for generic rules
+//!
+//! [severity]                            # rule id = new severity
+//! generic-api-key = "low"
+//!
+//! [allowlist]
+//! fingerprints = ["0123456789abcdef0123456789abcdef"]
+//! regexes = ['^sk_test_']               # matched against the secret itself
+//! paths = ["tests/fixtures/"]           # gitignore-style globs
+//! ```
 
-use std::path::Path;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use crate::config::ScanConfig;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{self, ScanConfig};
 use crate::finding::Finding;
-use crate::rules::RuleSet;
+use crate::provenance::Provenance;
+use crate::rules::{RuleSet, Severity};
 
-/// Settings read from `.keyhound.toml` (or `--config FILE`).
+/// The file looked for at the scan root when `--config` is not given.
+pub const FILE_NAME: &str = ".keyhound.toml";
+
+/// The `--max-file-size` default; the config file's value applies only when the command
+/// line still has it (clap does not tell an explicit `--max-file-size 64M` from the default).
+const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// The file as written. Every key is optional; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigSyntax {
+    /// Extra rule files (TOML), relative to the config file, added to the built-in rules
+    /// and to any `--rules` given on the command line.
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    /// Rule ids to turn off (rules that require one of them go too). Unknown ids are errors.
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    /// `rule-id = "critical" | "high" | "medium" | "low" | "info"`: overrides a rule's severity.
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<String>>,
+    /// Gitignore-style globs, relative to the scan root, of paths never scanned.
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    /// Findings not to report (counted as suppressed in the summary).
+    #[serde(default)]
+    allowlist: AllowlistSyntax,
+    /// Skip files larger than this (`1024`, `512K`, `64M`, `1G`), like `--max-file-size`.
+    #[serde(default)]
+    max_file_size: Option<Spanned<String>>,
+    /// Minimum Shannon entropy (bits per character, 0 to 8) for the secrets of generic rules.
+    #[serde(default)]
+    min_entropy: Option<Spanned<f64>>,
+}
+
+/// `[allowlist]`: known test values and places.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowlistSyntax {
+    /// Fingerprints (32 hex characters, as printed in every report) never to report.
+    #[serde(default)]
+    fingerprints: Vec<Spanned<String>>,
+    /// Regexes matched against the secret (anywhere in it; anchor with `^...$` for all of it).
+    #[serde(default)]
+    regexes: Vec<Spanned<String>>,
+    /// Gitignore-style globs, relative to the scan root: findings there are not reported
+    /// (unlike `exclude`, the files are still scanned and the findings counted as suppressed;
+    /// this also applies to history findings, whose paths are repository-relative).
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+}
+
+/// A value and the line it was written on, for errors found after parsing.
+#[derive(Debug, Clone)]
+struct Located<T> {
+    value: T,
+    line: usize,
+}
+
+/// Settings read from `.keyhound.toml` (or `--config FILE`), validated.
 #[derive(Debug, Default)]
-pub struct Settings {}
+pub struct Settings {
+    /// The file the settings came from (`None`: no file, defaults).
+    origin: Option<PathBuf>,
+    /// The scan root, which relative path globs are matched from.
+    root: PathBuf,
+    rule_files: Vec<PathBuf>,
+    disable: Vec<Located<String>>,
+    severity: Vec<(Located<String>, Severity)>,
+    exclude: Vec<String>,
+    fingerprints: HashSet<String>,
+    regexes: Vec<Regex>,
+    paths: Option<Gitignore>,
+    max_file_size: Option<u64>,
+    min_entropy: Option<f64>,
+}
 
-/// A configuration file that cannot be used; names the file, line and reason.
+/// A configuration file that cannot be used; names the file, and the line where there is one.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigFileError(pub String);
+pub enum ConfigFileError {
+    #[error("{file}: cannot read config file: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: line {line}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
+}
 
 impl Settings {
     /// Loads `explicit`, or `.keyhound.toml` in `root` if it exists, or the defaults.
-    pub fn load(_explicit: Option<&Path>, _root: &Path) -> Result<Settings, ConfigFileError> {
-        Ok(Settings::default())
+    pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Settings, ConfigFileError> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let path = root.join(FILE_NAME);
+                if !path.is_file() {
+                    return Ok(Settings {
+                        root: root.to_path_buf(),
+                        ..Settings::default()
+                    });
+                }
+                path
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigFileError::Read {
+            file: path.display().to_string(),
+            source,
+        })?;
+        Settings::parse(&path, &text, root)
     }
 
-    /// Applies settings that change the scan (extra rule files, excludes, sizes)
-    /// where the command line did not set them.
-    pub fn apply_to(&self, _config: &mut ScanConfig) {}
+    /// Parses and validates the text of the config file at `path`.
+    pub fn parse(path: &Path, text: &str, root: &Path) -> Result<Settings, ConfigFileError> {
+        let file = path.display().to_string();
+        let invalid = |offset: usize, message: String| ConfigFileError::Invalid {
+            file: file.clone(),
+            line: line_of(text, offset),
+            message,
+        };
+        let syntax: ConfigSyntax = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            invalid(offset, e.message().trim_end().to_string())
+        })?;
+        let locate = |s: &Spanned<String>| Located {
+            value: s.get_ref().clone(),
+            line: line_of(text, s.span().start),
+        };
+        let base = path.parent().unwrap_or(Path::new(""));
+        let mut settings = Settings {
+            origin: Some(path.to_path_buf()),
+            root: root.to_path_buf(),
+            disable: syntax.disable.iter().map(locate).collect(),
+            ..Settings::default()
+        };
+        for file in &syntax.rules {
+            let resolved = base.join(file.get_ref());
+            if !resolved.is_file() {
+                let message = format!("rule file {} does not exist", resolved.display());
+                return Err(invalid(file.span().start, message));
+            }
+            settings.rule_files.push(resolved);
+        }
+        for (id, level) in &syntax.severity {
+            let severity = parse_severity(level.get_ref()).ok_or_else(|| {
+                let message = format!(
+                    "severity {:?} of rule \"{id}\" is not one of critical, high, medium, low, info",
+                    level.get_ref()
+                );
+                invalid(level.span().start, message)
+            })?;
+            let id = Located {
+                value: id.clone(),
+                line: line_of(text, level.span().start),
+            };
+            settings.severity.push((id, severity));
+        }
+        for glob in &syntax.exclude {
+            check_glob(glob.get_ref()).map_err(|m| invalid(glob.span().start, m))?;
+            settings.exclude.push(glob.get_ref().clone());
+        }
+        settings.load_allowlist(&syntax.allowlist, &invalid)?;
+        if let Some(size) = &syntax.max_file_size {
+            let bytes = config::parse_size(size.get_ref()).map_err(|_| {
+                let message = format!(
+                    "max_file_size {:?} is not a size (bytes, or with a K, M or G suffix)",
+                    size.get_ref()
+                );
+                invalid(size.span().start, message)
+            })?;
+            settings.max_file_size = Some(bytes);
+        }
+        if let Some(entropy) = &syntax.min_entropy {
+            let value = *entropy.get_ref();
+            if !(0.0..=8.0).contains(&value) {
+                let message = format!("min_entropy {value} must be between 0 and 8");
+                return Err(invalid(entropy.span().start, message));
+            }
+            settings.min_entropy = Some(value);
+        }
+        Ok(settings)
+    }
 
-    /// Disables rules and changes severities.
-    pub fn adjust_rules(&self, _rules: &mut RuleSet) -> Result<(), ConfigFileError> {
+    /// Validates and compiles `[allowlist]`.
+    fn load_allowlist(
+        &mut self,
+        allow: &AllowlistSyntax,
+        invalid: &dyn Fn(usize, String) -> ConfigFileError,
+    ) -> Result<(), ConfigFileError> {
+        for fp in &allow.fingerprints {
+            let value = fp.get_ref().to_ascii_lowercase();
+            if value.len() != 32 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+                let message = format!(
+                    "allowlist fingerprint {:?} is not 32 hexadecimal characters",
+                    fp.get_ref()
+                );
+                return Err(invalid(fp.span().start, message));
+            }
+            self.fingerprints.insert(value);
+        }
+        for pattern in &allow.regexes {
+            let regex = Regex::new(pattern.get_ref()).map_err(|e| {
+                let message = format!("allowlist regex does not compile: {e}");
+                invalid(pattern.span().start, message)
+            })?;
+            self.regexes.push(regex);
+        }
+        if !allow.paths.is_empty() {
+            let mut builder = GitignoreBuilder::new("");
+            for glob in &allow.paths {
+                builder.add_line(None, glob.get_ref()).map_err(|e| {
+                    invalid(glob.span().start, format!("allowlist path glob: {e}"))
+                })?;
+            }
+            let matcher = builder
+                .build()
+                .map_err(|e| invalid(0, format!("allowlist paths: {e}")))?;
+            self.paths = Some(matcher);
+        }
         Ok(())
     }
 
-    /// Whether a finding is allowlisted by fingerprint or by regex.
-    pub fn is_allowlisted(&self, _finding: &Finding) -> bool {
-        false
+    /// Applies settings that change what is read: extra rule files, excluded globs and the
+    /// size limit (only where the command line kept the default of 64M).
+    pub fn apply_to(&self, config: &mut ScanConfig) {
+        config.rule_files.extend(self.rule_files.iter().cloned());
+        config.walk.exclude.extend(self.exclude.iter().cloned());
+        if let Some(size) = self.max_file_size {
+            if config.max_file_size == DEFAULT_MAX_FILE_SIZE {
+                config.max_file_size = size;
+            }
+        }
+    }
+
+    /// Disables rules, changes severities and sets the entropy threshold of generic rules.
+    /// A rule id that names no rule is an error (a typo would otherwise disable nothing).
+    pub fn adjust_rules(&self, rules: &mut RuleSet) -> Result<(), ConfigFileError> {
+        let ids: Vec<String> = self.disable.iter().map(|d| d.value.clone()).collect();
+        let unknown = rules.disable(&ids);
+        if let Some(id) = unknown.first() {
+            let line = self.disable.iter().find(|d| &d.value == id).map_or(1, |d| d.line);
+            return Err(self.invalid(line, format!("disable: unknown rule id \"{id}\"")));
+        }
+        for (id, severity) in &self.severity {
+            let rule = rules.rules.iter_mut().find(|r| r.id == id.value).ok_or_else(|| {
+                let message = format!("severity: unknown rule id \"{}\"", id.value);
+                self.invalid(id.line, message)
+            })?;
+            rule.severity = *severity;
+        }
+        if let Some(min) = self.min_entropy {
+            for rule in rules.rules.iter_mut().filter(|r| r.generic) {
+                rule.min_entropy = Some(min);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a finding is allowlisted by fingerprint, by a regex on its secret, or by path.
+    pub fn is_allowlisted(&self, finding: &Finding) -> bool {
+        self.fingerprints.contains(&finding.fingerprint)
+            // The secret is matched in memory only; it is never printed from here.
+            || self.regexes.iter().any(|r| r.is_match(finding.secret.expose()))
+            || self.path_allowed(finding)
+    }
+
+    /// Whether the finding's path matches an `[allowlist] paths` glob.
+    fn path_allowed(&self, finding: &Finding) -> bool {
+        let Some(matcher) = &self.paths else {
+            return false;
+        };
+        let path = Path::new(finding.path());
+        // Working-tree paths are as walked (under the root); git paths are repository-relative.
+        let relative = match &finding.provenance {
+            Provenance::File { .. } => path.strip_prefix(&self.root).unwrap_or(path),
+            Provenance::Stdin => return false,
+            _ => path,
+        };
+        let relative = relative.strip_prefix(".").unwrap_or(relative);
+        if relative.has_root() {
+            return false;
+        }
+        matcher
+            .matched_path_or_any_parents(relative, false)
+            .is_ignore()
+    }
+
+    fn invalid(&self, line: usize, message: String) -> ConfigFileError {
+        ConfigFileError::Invalid {
+            file: self
+                .origin
+                .as_deref()
+                .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string()),
+            line,
+            message,
+        }
+    }
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn parse_severity(text: &str) -> Option<Severity> {
+    [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ]
+    .into_iter()
+    .find(|s| s.as_str() == text)
+}
+
+/// Checks that `glob` is a valid gitignore-style pattern (the walker compiles it later).
+fn check_glob(glob: &str) -> Result<(), String> {
+    GitignoreBuilder::new("")
+        .add_line(None, glob)
+        .map(|_| ())
+        .map_err(|e| format!("exclude glob: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Settings, ConfigFileError> {
+        Settings::parse(Path::new("k.toml"), text, Path::new("."))
+    }
+
+    #[test]
+    fn lines_of_offsets() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+
+    #[test]
+    fn every_key() {
+        let s = parse(
+            "disable = [\"x-y\"]\nexclude = [\"vendor/\"]\nmax_file_size = \"1K\"\nmin_entropy = 4.5\n\
+             [severity]\ngeneric-api-key = \"low\"\n[allowlist]\nfingerprints = [\"0123456789ABCDEF0123456789abcdef\"]\n\
+             regexes = ['^sk_test_']\npaths = [\"tests/\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(s.disable[0].value, "x-y");
+        assert_eq!(s.disable[0].line, 1);
+        assert_eq!(s.exclude, ["vendor/"]);
+        assert_eq!(s.max_file_size, Some(1024));
+        assert_eq!(s.min_entropy, Some(4.5));
+        assert_eq!(s.severity[0].1, Severity::Low);
+        assert_eq!(s.severity[0].0.line, 6);
+        assert!(s.fingerprints.contains("0123456789abcdef0123456789abcdef"));
+        assert!(s.paths.is_some());
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let cases = [
+            ("\n\nnope = 1\n", 3, "unknown field"),
+            ("\ndisable = [1]\n", 2, "string"),
+            ("[severity]\n\nfoo = \"urgent\"\n", 3, "not one of"),
+            ("[allowlist]\nregexes = [\"(\"]\n", 2, "does not compile"),
+            ("min_entropy = 9.0\n", 1, "between 0 and 8"),
+            ("max_file_size = \"big\"\n", 1, "not a size"),
+            ("[allowlist]\nfingerprints = [\"abc\"]\n", 2, "32 hexadecimal"),
+        ];
+        for (text, line, reason) in cases {
+            let err = parse(text).expect_err(text).to_string();
+            assert!(err.starts_with(&format!("k.toml: line {line}: ")), "{text:?}: {err}");
+            assert!(err.contains(reason), "{text:?}: {err}");
+        }
     }
 }

@@ -1,1 +1,256 @@
-//! Tests: scan.
+//! Tests: scanning files, directories and stdin; output formats; redaction; exit codes.
+
+use crate::util::{fake, TestEnv};
+
+fn finding_keys(run: &crate::util::Run) -> Vec<(String, String, u64, u64)> {
+    let mut keys: Vec<_> = run
+        .json()
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().expect("rule").to_string(),
+                f["path"].as_str().expect("path").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["column"].as_u64().expect("column"),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn finds_exact_rule_path_line_and_column() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("Zq3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5");
+    env.write("src/config.py", format!("import os\n\nGITHUB = \"{pat}\"\n"));
+    env.write("deploy/.env", format!("STRIPE_KEY={}\n", fake::stripe_live()));
+    env.write("README.md", "nothing to see here\n");
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(
+        finding_keys(&run),
+        vec![
+            ("github-classic-pat".to_string(), "src/config.py".to_string(), 3, 11),
+            ("stripe-live-secret-key".to_string(), "deploy/.env".to_string(), 1, 12),
+        ]
+    );
+}
+
+#[test]
+fn clean_tree_exits_zero() {
+    let env = TestEnv::new();
+    env.write("main.rs", "fn main() { println!(\"hello\"); }\n");
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 0, "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("0 findings"), "{}", run.stdout);
+}
+
+#[test]
+fn output_is_redacted_unless_show_secrets() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("Ab3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5");
+    let stripe = fake::stripe_live();
+    env.write("a.txt", format!("token={pat}\nkey: {stripe}\n"));
+    for format in ["human", "json", "jsonl"] {
+        let run = env.run(&["scan", ".", "--format", format]);
+        assert_eq!(run.code, 1);
+        for secret in [&pat, &stripe] {
+            assert!(!run.stdout.contains(secret.as_str()), "{format} leaks a secret:\n{}", run.stdout);
+            assert!(!run.stderr.contains(secret.as_str()), "{format} leaks on stderr");
+        }
+        assert!(run.stdout.contains("ghp_…"), "{format} keeps the prefix:\n{}", run.stdout);
+    }
+    let shown = env.run(&["scan", ".", "--format", "json", "--show-secrets"]);
+    assert!(shown.stdout.contains(&pat) && shown.stdout.contains(&stripe));
+}
+
+#[test]
+fn json_shape_is_documented_version_one() {
+    let env = TestEnv::new();
+    env.write("k.env", format!("STRIPE={}\n", fake::stripe_live()));
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    let all = run.json();
+    let f = &all.as_array().expect("array")[0];
+    for key in [
+        "version", "rule", "rule_name", "provider", "provider_name", "severity", "confidence", "source",
+        "path", "line", "column", "end_line", "end_column", "fingerprint", "secret", "entropy", "snippet",
+        "commit", "in_head", "introduced",
+    ] {
+        assert!(f.get(key).is_some(), "missing {key} in {f}");
+    }
+    assert_eq!(f["version"], 1);
+    assert_eq!(f["source"], "file");
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(f["snippet"], "STRIPE=sk_live_…Lm8R");
+    assert_eq!(f["end_column"], 8 + 40);
+    assert_eq!(f["fingerprint"].as_str().expect("fingerprint").len(), 32);
+}
+
+#[test]
+fn jsonl_has_one_finding_per_line() {
+    let env = TestEnv::new();
+    env.write("a.txt", format!("{}\n{}\n", fake::stripe_live(), fake::github_pat("Qw3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5")));
+    let run = env.run(&["scan", "a.txt", "--format", "jsonl"]);
+    let lines = run.json_lines();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[1]["line"], 2);
+}
+
+#[test]
+fn same_secret_in_two_files_is_one_fingerprint() {
+    let env = TestEnv::new();
+    let stripe = fake::stripe_live();
+    env.write("a.py", format!("k = '{stripe}'\n"));
+    env.write("b/c.yml", format!("key: {stripe}\n"));
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    let all = run.json();
+    let prints: Vec<&str> = all.as_array().expect("array").iter().map(|f| f["fingerprint"].as_str().expect("fp")).collect();
+    assert_eq!(prints.len(), 2);
+    assert_eq!(prints[0], prints[1]);
+    let human = env.run(&["scan", "."]);
+    assert!(human.stdout.contains("2 findings (1 distinct secrets)"), "{}", human.stdout);
+}
+
+#[test]
+fn stdin_is_scanned() {
+    let env = TestEnv::new();
+    let input = format!("export STRIPE={}\n", fake::stripe_live());
+    let run = env.run_with_stdin(&["scan", "-", "--format", "json"], Some(input.as_bytes()));
+    assert_eq!(run.code, 1);
+    let all = run.json();
+    assert_eq!(all[0]["path"], "-");
+    assert_eq!(all[0]["source"], "stdin");
+    assert_eq!(all[0]["column"], 15);
+}
+
+#[test]
+fn gitignore_keyhoundignore_and_no_ignore() {
+    let env = TestEnv::new();
+    let stripe = fake::stripe_live();
+    env.write(".gitignore", "ignored.txt\n");
+    env.write(".keyhoundignore", "fixtures/\n");
+    env.write("ignored.txt", format!("{stripe}\n"));
+    env.write("fixtures/f.txt", format!("{stripe}\n"));
+    env.write(".git/config", format!("{stripe}\n"));
+    env.write("kept.txt", format!("{stripe}\n"));
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    let paths: Vec<String> = finding_keys(&run).into_iter().map(|k| k.1).collect();
+    assert_eq!(paths, vec!["kept.txt"]);
+    let all = env.run(&["scan", ".", "--format", "json", "--no-ignore"]);
+    let mut paths: Vec<String> = finding_keys(&all).into_iter().map(|k| k.1).collect();
+    paths.sort();
+    assert_eq!(paths, vec!["fixtures/f.txt", "ignored.txt", "kept.txt"], ".git/ is never scanned");
+}
+
+#[test]
+fn binary_files_get_prefixed_rules_only() {
+    let env = TestEnv::new();
+    let mut bytes = vec![0u8, 1, 2, 3];
+    bytes.extend_from_slice(format!("\0{}\0password = \"Zq8!vR2m#Lw9xK\"\0", fake::stripe_live()).as_bytes());
+    env.write("app.bin", &bytes);
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    let keys = finding_keys(&run);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0].0, "stripe-live-secret-key");
+}
+
+#[test]
+fn oversized_files_are_skipped_and_reported() {
+    let env = TestEnv::new();
+    env.write("big.txt", format!("{}\n{}", fake::stripe_live(), "x".repeat(2000)));
+    let run = env.run(&["scan", ".", "--max-file-size", "1K"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("big.txt: skipped"), "{}", run.stderr);
+    assert!(run.stdout.contains("1 files skipped over --max-file-size"), "{}", run.stdout);
+}
+
+#[test]
+fn invalid_utf8_is_scanned_as_bytes_with_byte_columns() {
+    let env = TestEnv::new();
+    let mut bytes = b"\xff\xfe caf\xe9 ".to_vec();
+    bytes.extend_from_slice(fake::stripe_live().as_bytes());
+    bytes.push(b'\n');
+    env.write("latin1.txt", &bytes);
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.json()[0]["column"], 9);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_warns_and_exits_two() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let locked = env.write("locked.txt", "secret stuff");
+    env.write("open.txt", format!("{}\n", fake::stripe_live()));
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    if std::fs::read(&locked).is_ok() {
+        return; // running as root: permissions are not enforced
+    }
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("locked.txt"), "{}", run.stderr);
+    assert_eq!(run.json().as_array().expect("array").len(), 1, "other findings are still reported");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_with_follow() {
+    let env = TestEnv::new();
+    env.write("d/a.txt", format!("{}\n", fake::stripe_live()));
+    std::os::unix::fs::symlink(env.path().join("d"), env.path().join("d/loop")).expect("symlink");
+    let plain = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(plain.code, 1, "links are not followed by default: {}", plain.stderr);
+    let followed = env.run(&["scan", ".", "--follow", "--format", "json"]);
+    assert_eq!(followed.code, 2);
+    assert!(followed.stderr.contains("loop"), "{}", followed.stderr);
+    assert_eq!(followed.json().as_array().expect("array").len(), 1);
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let env = TestEnv::new();
+    let run = env.run(&["scan", "does-not-exist"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does-not-exist: no such file or directory"), "{}", run.stderr);
+}
+
+#[test]
+fn hard_negatives_produce_nothing() {
+    let env = TestEnv::new();
+    env.write(
+        "negatives.env",
+        [
+            "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+            "API_KEY=your_api_key_here",
+            "TOKEN=<API_KEY>",
+            "SECRET=xxxxxxxxxxxxxxxx",
+            "PASSWORD=changeme",
+            "CLIENT_SECRET=REDACTED",
+            "DB_PASSWORD=${DB_PASSWORD}",
+            "PASSWORD_POLICY=strict",
+            "TOKEN_ISSUER=https://login.acme.dev/",
+            "SIGNING_KEY_ID=3",
+            "STRIPE_PUBLISHABLE=pk_live_51H8xYzAbCdEfGhIjKlMnOpQr",
+            "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
+            "COMMIT_SHA=4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+            "IDEMPOTENCY_KEY=123e4567-e89b-12d3-a456-426614174000",
+        ]
+        .join("\n"),
+    );
+    env.write(
+        "code.js",
+        "const token = process.env.TOKEN;\nconst password = \"password\";\nconst key = '{{ secrets.TOKEN }}';\n",
+    );
+    env.write(
+        "package-lock.json",
+        "\"integrity\": \"sha512-Kq5sNDZfkBJ3D0cBsJ0u8Vq4hM6XH0QJH2JfT9xQGzL8pMWc2vB9RZlJ0dB4Hq5wWqQ2kZ3y8YbN1xR7uT6mA==\"\n",
+    );
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(run.json(), serde_json::json!([]), "stderr: {}", run.stderr);
+    assert_eq!(run.code, 0);
+}

@@ -48,11 +48,15 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     progress.finish();
 
     let mut suppressed = suppress_allowed(&mut outcome, &settings);
-    if let Some(path) = &config.baseline {
-        suppressed += baseline::filter(path, &mut outcome, &messages)?;
-    }
+    // The new baseline records every current finding, also those the old one suppresses.
     if let Some(path) = &config.write_baseline {
-        baseline::write(path, &outcome)?;
+        let previous = config.baseline.as_deref().map(baseline::Baseline::load).transpose()?;
+        baseline::write(path, &outcome.findings)?;
+        if let Some(previous) = previous {
+            suppressed += baseline::filter_with(&previous, &mut outcome, &messages);
+        }
+    } else if let Some(path) = &config.baseline {
+        suppressed += baseline::filter(path, &mut outcome, &messages)?;
     }
 
     let opts = ReportOptions {
