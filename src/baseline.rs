@@ -26,9 +26,11 @@
 //! ```
 //!
 //! Matching: a finding is *in* the baseline when an entry has its fingerprint and rule and
-//! a location with its path and commit (no commit for working-tree, staged and stdin
-//! findings; the commit id for history findings). Lines are ignored so that edits above a
-//! secret do not make it new. A fingerprint marked `false-positive` is not a secret
+//! a location at the same place: the same path, and the same commit when both the finding
+//! and the location have one (history findings do; working-tree, staged and stdin findings
+//! do not). So a baseline written with `--history` also covers the working tree and the
+//! pre-commit hook, while a secret committed again at its old path by a new commit is new
+//! to a history scan. Lines are ignored so that edits above a secret do not make it new. A fingerprint marked `false-positive` is not a secret
 //! anywhere, so it is suppressed at any location. A fingerprint marked `rotated` that
 //! shows up at a location not recorded for it is a recurrence: it is reported, with a
 //! warning, because a rotated key being copied around again means it is still in use.
@@ -93,7 +95,7 @@ pub struct Location {
 /// A baseline that cannot be read, written or updated. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("{file}: cannot read baseline: {source}")]
+    #[error("{file}: cannot read baseline")]
     Read {
         file: String,
         source: std::io::Error,
@@ -106,12 +108,14 @@ pub enum BaselineError {
     },
     #[error("{file}: baseline version {version} is not supported (expected {BASELINE_VERSION})")]
     Version { file: String, version: u32 },
-    #[error("{file}: cannot write baseline: {source}")]
+    #[error("{file}: cannot write baseline")]
     Write {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}: fingerprint prefix {prefix:?} is too short: give at least {MIN_PREFIX} characters")]
+    #[error(
+        "{file}: fingerprint prefix {prefix:?} is too short: give at least {MIN_PREFIX} characters"
+    )]
     ShortPrefix { file: String, prefix: String },
     #[error("{file}: no entry has a fingerprint starting with {prefix:?}")]
     UnknownFingerprint { file: String, prefix: String },
@@ -131,12 +135,11 @@ impl Baseline {
             file: file.clone(),
             source,
         })?;
-        let baseline: Baseline =
-            serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
-                file: file.clone(),
-                line: e.line(),
-                message: strip_position(&e.to_string()),
-            })?;
+        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
+            file: file.clone(),
+            line: e.line(),
+            message: strip_position(&e.to_string()),
+        })?;
         if baseline.version != BASELINE_VERSION {
             return Err(BaselineError::Version {
                 file,
@@ -258,7 +261,11 @@ impl Baseline {
                 });
             }
         };
-        for entry in self.entries.iter_mut().filter(|e| e.fingerprint == fingerprint) {
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.fingerprint == fingerprint)
+        {
             entry.status = status;
             entry.status_date = Some(date.to_string());
             if let Some(note) = note {
@@ -276,12 +283,37 @@ impl Baseline {
             .map(|e| (e.status, e.status_date.as_deref()))
     }
 
+    /// Removes findings already in the baseline; reports recurrences of rotated secrets
+    /// through `messages`. Returns how many findings were suppressed.
+    pub fn filter(&self, outcome: &mut Outcome, messages: &Messages) -> usize {
+        let before = outcome.findings.len();
+        outcome.findings.retain(|f| match self.classify(f) {
+            Verdict::Known => false,
+            Verdict::New => true,
+            Verdict::Recurrence(entry) => {
+                messages.warn(recurrence_message(f, entry));
+                true
+            }
+        });
+        before - outcome.findings.len()
+    }
+
     /// What the baseline says about one finding.
     fn classify(&self, f: &Finding) -> Verdict<'_> {
         let here = location_of(f);
-        let same_place = |l: &Location| l.path == here.path && l.commit == here.commit;
+        let same_place = |l: &Location| {
+            l.path == here.path
+                && match (&l.commit, &here.commit) {
+                    (Some(recorded), Some(found)) => recorded == found,
+                    _ => true,
+                }
+        };
         let mut rotated = None;
-        for e in self.entries.iter().filter(|e| e.fingerprint == f.fingerprint) {
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| e.fingerprint == f.fingerprint)
+        {
             if e.status == BaselineStatus::FalsePositive
                 || (e.rule == f.rule_id && e.locations.iter().any(same_place))
             {
@@ -293,9 +325,10 @@ impl Baseline {
         }
         match rotated {
             // Recorded elsewhere (under any rule) at this place: not a new copy, just a new rule.
-            Some(e) if !self.entries.iter().any(|o| {
-                o.fingerprint == f.fingerprint && o.locations.iter().any(same_place)
-            }) =>
+            Some(e)
+                if !self.entries.iter().any(|o| {
+                    o.fingerprint == f.fingerprint && o.locations.iter().any(same_place)
+                }) =>
             {
                 Verdict::Recurrence(e)
             }
@@ -312,22 +345,6 @@ enum Verdict<'a> {
     New,
     /// A rotated secret at a place not recorded for it: reported, with a warning.
     Recurrence(&'a Entry),
-}
-
-/// Removes findings already in the baseline at `path`; reports recurrences of rotated
-/// secrets through `messages`. Returns how many findings were suppressed.
-pub fn filter(path: &Path, outcome: &mut Outcome, messages: &Messages) -> Result<usize, BaselineError> {
-    let baseline = Baseline::load(path)?;
-    let before = outcome.findings.len();
-    outcome.findings.retain(|f| match baseline.classify(f) {
-        Verdict::Known => false,
-        Verdict::New => true,
-        Verdict::Recurrence(entry) => {
-            messages.warn(recurrence_message(f, entry));
-            true
-        }
-    });
-    Ok(before - outcome.findings.len())
 }
 
 /// "a key you rotated on DATE was committed again at PATH:LINE" (and the commit, if any).
@@ -435,12 +452,27 @@ mod tests {
         let file = Path::new("b.json");
         let short = b.mark(file, "12345", BaselineStatus::Rotated, None, "2024-01-01");
         assert!(matches!(short, Err(BaselineError::ShortPrefix { .. })));
-        let ambiguous = b.mark(file, "abcdef00", BaselineStatus::Rotated, None, "2024-01-01");
+        let ambiguous = b.mark(
+            file,
+            "abcdef00",
+            BaselineStatus::Rotated,
+            None,
+            "2024-01-01",
+        );
         assert!(matches!(ambiguous, Err(BaselineError::Ambiguous { .. })));
         let unknown = b.mark(file, "ffffff", BaselineStatus::Rotated, None, "2024-01-01");
-        assert!(matches!(unknown, Err(BaselineError::UnknownFingerprint { .. })));
+        assert!(matches!(
+            unknown,
+            Err(BaselineError::UnknownFingerprint { .. })
+        ));
         let fp = b
-            .mark(file, "ABCDEF001", BaselineStatus::Accepted, Some("test key"), "2024-01-02")
+            .mark(
+                file,
+                "ABCDEF001",
+                BaselineStatus::Accepted,
+                Some("test key"),
+                "2024-01-02",
+            )
             .expect("unique prefix");
         assert_eq!(fp, "abcdef0011");
         assert_eq!(b.entries[0].status, BaselineStatus::Accepted);
@@ -451,6 +483,9 @@ mod tests {
 
     #[test]
     fn strips_serde_position() {
-        assert_eq!(strip_position("expected value at line 3 column 1"), "expected value");
+        assert_eq!(
+            strip_position("expected value at line 3 column 1"),
+            "expected value"
+        );
     }
 }

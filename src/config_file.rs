@@ -59,7 +59,9 @@ struct ConfigSyntax {
     /// `rule-id = "critical" | "high" | "medium" | "low" | "info"`: overrides a rule's severity.
     #[serde(default)]
     severity: BTreeMap<String, Spanned<String>>,
-    /// Gitignore-style globs, relative to the scan root, of paths never scanned.
+    /// Gitignore-style globs, relative to the scan root, of paths never scanned. Git
+    /// history is read blob by blob, before paths are known, so there the findings at
+    /// excluded (repository-relative) paths are dropped instead, counted as suppressed.
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     /// Findings not to report (counted as suppressed in the summary).
@@ -108,6 +110,8 @@ pub struct Settings {
     disable: Vec<Located<String>>,
     severity: Vec<(Located<String>, Severity)>,
     exclude: Vec<String>,
+    /// `exclude` compiled, for findings of git sources (the walker has its own copy).
+    excluded: Option<Gitignore>,
     fingerprints: HashSet<String>,
     regexes: Vec<Regex>,
     paths: Option<Gitignore>,
@@ -118,7 +122,7 @@ pub struct Settings {
 /// A configuration file that cannot be used; names the file, and the line where there is one.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigFileError {
-    #[error("{file}: cannot read config file: {source}")]
+    #[error("{file}: cannot read config file")]
     Read {
         file: String,
         source: std::io::Error,
@@ -137,7 +141,11 @@ impl Settings {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
             None => {
-                let path = root.join(FILE_NAME);
+                let path = if root == Path::new(".") {
+                    PathBuf::from(FILE_NAME)
+                } else {
+                    root.join(FILE_NAME)
+                };
                 if !path.is_file() {
                     return Ok(Settings {
                         root: root.to_path_buf(),
@@ -199,10 +207,8 @@ impl Settings {
             };
             settings.severity.push((id, severity));
         }
-        for glob in &syntax.exclude {
-            check_glob(glob.get_ref()).map_err(|m| invalid(glob.span().start, m))?;
-            settings.exclude.push(glob.get_ref().clone());
-        }
+        settings.excluded = glob_matcher(&syntax.exclude, "exclude", &invalid)?;
+        settings.exclude = syntax.exclude.iter().map(|g| g.get_ref().clone()).collect();
         settings.load_allowlist(&syntax.allowlist, &invalid)?;
         if let Some(size) = &syntax.max_file_size {
             let bytes = config::parse_size(size.get_ref()).map_err(|_| {
@@ -249,18 +255,7 @@ impl Settings {
             })?;
             self.regexes.push(regex);
         }
-        if !allow.paths.is_empty() {
-            let mut builder = GitignoreBuilder::new("");
-            for glob in &allow.paths {
-                builder.add_line(None, glob.get_ref()).map_err(|e| {
-                    invalid(glob.span().start, format!("allowlist path glob: {e}"))
-                })?;
-            }
-            let matcher = builder
-                .build()
-                .map_err(|e| invalid(0, format!("allowlist paths: {e}")))?;
-            self.paths = Some(matcher);
-        }
+        self.paths = glob_matcher(&allow.paths, "allowlist paths", invalid)?;
         Ok(())
     }
 
@@ -282,14 +277,22 @@ impl Settings {
         let ids: Vec<String> = self.disable.iter().map(|d| d.value.clone()).collect();
         let unknown = rules.disable(&ids);
         if let Some(id) = unknown.first() {
-            let line = self.disable.iter().find(|d| &d.value == id).map_or(1, |d| d.line);
+            let line = self
+                .disable
+                .iter()
+                .find(|d| &d.value == id)
+                .map_or(1, |d| d.line);
             return Err(self.invalid(line, format!("disable: unknown rule id \"{id}\"")));
         }
         for (id, severity) in &self.severity {
-            let rule = rules.rules.iter_mut().find(|r| r.id == id.value).ok_or_else(|| {
-                let message = format!("severity: unknown rule id \"{}\"", id.value);
-                self.invalid(id.line, message)
-            })?;
+            let rule = rules
+                .rules
+                .iter_mut()
+                .find(|r| r.id == id.value)
+                .ok_or_else(|| {
+                    let message = format!("severity: unknown rule id \"{}\"", id.value);
+                    self.invalid(id.line, message)
+                })?;
             rule.severity = *severity;
         }
         if let Some(min) = self.min_entropy {
@@ -300,25 +303,27 @@ impl Settings {
         Ok(())
     }
 
-    /// Whether a finding is allowlisted by fingerprint, by a regex on its secret, or by path.
+    /// Whether a finding is allowlisted by fingerprint, by a regex on its secret, or by
+    /// path (`[allowlist] paths`, and `exclude` for git sources, which the walker does not see).
     pub fn is_allowlisted(&self, finding: &Finding) -> bool {
         self.fingerprints.contains(&finding.fingerprint)
             // The secret is matched in memory only; it is never printed from here.
             || self.regexes.iter().any(|r| r.is_match(finding.secret.expose()))
-            || self.path_allowed(finding)
+            || self.path_matches(self.paths.as_ref(), finding)
+            || self.path_matches(self.excluded.as_ref(), finding)
     }
 
-    /// Whether the finding's path matches an `[allowlist] paths` glob.
-    fn path_allowed(&self, finding: &Finding) -> bool {
-        let Some(matcher) = &self.paths else {
+    /// Whether the finding's path matches one of the globs of `matcher`.
+    fn path_matches(&self, matcher: Option<&Gitignore>, finding: &Finding) -> bool {
+        let Some(matcher) = matcher else {
             return false;
         };
         let path = Path::new(finding.path());
         // Working-tree paths are as walked (under the root); git paths are repository-relative.
         let relative = match &finding.provenance {
             Provenance::File { .. } => path.strip_prefix(&self.root).unwrap_or(path),
-            Provenance::Stdin => return false,
-            _ => path,
+            Provenance::Stdin | Provenance::Object { .. } => return false,
+            Provenance::Staged { .. } | Provenance::Commit { .. } => path,
         };
         let relative = relative.strip_prefix(".").unwrap_or(relative);
         if relative.has_root() {
@@ -344,7 +349,11 @@ impl Settings {
 /// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn parse_severity(text: &str) -> Option<Severity> {
@@ -359,12 +368,25 @@ fn parse_severity(text: &str) -> Option<Severity> {
     .find(|s| s.as_str() == text)
 }
 
-/// Checks that `glob` is a valid gitignore-style pattern (the walker compiles it later).
-fn check_glob(glob: &str) -> Result<(), String> {
-    GitignoreBuilder::new("")
-        .add_line(None, glob)
-        .map(|_| ())
-        .map_err(|e| format!("exclude glob: {e}"))
+/// Compiles gitignore-style globs (relative paths, matched from the scan root).
+fn glob_matcher(
+    globs: &[Spanned<String>],
+    key: &str,
+    invalid: &dyn Fn(usize, String) -> ConfigFileError,
+) -> Result<Option<Gitignore>, ConfigFileError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GitignoreBuilder::new("");
+    for glob in globs {
+        builder
+            .add_line(None, glob.get_ref())
+            .map_err(|e| invalid(glob.span().start, format!("{key}: invalid glob: {e}")))?;
+    }
+    let matcher = builder
+        .build()
+        .map_err(|e| invalid(globs[0].span().start, format!("{key}: {e}")))?;
+    Ok(Some(matcher))
 }
 
 #[cfg(test)]
@@ -410,11 +432,18 @@ mod tests {
             ("[allowlist]\nregexes = [\"(\"]\n", 2, "does not compile"),
             ("min_entropy = 9.0\n", 1, "between 0 and 8"),
             ("max_file_size = \"big\"\n", 1, "not a size"),
-            ("[allowlist]\nfingerprints = [\"abc\"]\n", 2, "32 hexadecimal"),
+            (
+                "[allowlist]\nfingerprints = [\"abc\"]\n",
+                2,
+                "32 hexadecimal",
+            ),
         ];
         for (text, line, reason) in cases {
             let err = parse(text).expect_err(text).to_string();
-            assert!(err.starts_with(&format!("k.toml: line {line}: ")), "{text:?}: {err}");
+            assert!(
+                err.starts_with(&format!("k.toml: line {line}: ")),
+                "{text:?}: {err}"
+            );
             assert!(err.contains(reason), "{text:?}: {err}");
         }
     }

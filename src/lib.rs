@@ -40,8 +40,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Scan(args) => commands::scan::run(config::ScanConfig::from_args(args)?),
         Command::Rules(RulesCommand::List { rules, json }) => commands::rules::list(&rules, json),
         Command::Rules(RulesCommand::Check { files }) => commands::rules::check(&files),
-        Command::Checklist(_) => commands::checklist::run(),
-        Command::Baseline(_) => commands::baseline::run(),
-        Command::Hook(_) => commands::hook::run(),
+        Command::Checklist(args) => commands::checklist::run(args),
+        Command::Baseline(command) => commands::baseline::run(command),
+        Command::Hook(command) => commands::hook::run(command),
     }
 }

@@ -1,1 +1,341 @@
-//! Tests: config_file.
+//! Tests: `.keyhound.toml` and `--config FILE`.
+
+use crate::util::{fake, Run, TestEnv};
+
+fn scan_json(env: &TestEnv, extra: &[&str]) -> (Run, Vec<serde_json::Value>) {
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = env.run(&args);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    let list = run.json().as_array().expect("a JSON array").clone();
+    (run, list)
+}
+
+fn rules_of(list: &[serde_json::Value]) -> Vec<(&str, &str)> {
+    let mut out: Vec<(&str, &str)> = list
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path"),
+                f["rule"].as_str().expect("rule"),
+            )
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// A GitHub token and a Stripe key.
+fn two_secrets() -> TestEnv {
+    let env = TestEnv::new();
+    env.write(
+        "src/config.py",
+        format!("GITHUB = \"{}\"\n", fake::github_pat("config1")),
+    );
+    env.write(
+        "billing.env",
+        format!("STRIPE_KEY={}\n", fake::stripe_live()),
+    );
+    env
+}
+
+#[test]
+fn without_config_both_are_found() {
+    let env = two_secrets();
+    let (run, list) = scan_json(&env, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        rules_of(&list),
+        [
+            ("billing.env", "stripe-live-secret-key"),
+            ("src/config.py", "github-classic-pat")
+        ]
+    );
+}
+
+#[test]
+fn disable_turns_a_rule_off() {
+    let env = two_secrets();
+    env.write(".keyhound.toml", "disable = [\"stripe-live-secret-key\"]\n");
+    let (run, list) = scan_json(&env, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(rules_of(&list), [("src/config.py", "github-classic-pat")]);
+}
+
+#[test]
+fn severity_table_overrides_a_rule() {
+    let env = two_secrets();
+    env.write(
+        ".keyhound.toml",
+        "[severity]\nstripe-live-secret-key = \"low\"\n",
+    );
+    let (_, list) = scan_json(&env, &[]);
+    let stripe = list
+        .iter()
+        .find(|f| f["rule"] == "stripe-live-secret-key")
+        .expect("stripe");
+    assert_eq!(stripe["severity"], "low");
+    let github = list
+        .iter()
+        .find(|f| f["rule"] == "github-classic-pat")
+        .expect("github");
+    assert_ne!(github["severity"], "low");
+}
+
+#[test]
+fn exclude_globs_skip_paths() {
+    let env = two_secrets();
+    env.write(
+        "vendor/lib/keys.py",
+        format!("K = \"{}\"\n", fake::github_pat("vendored")),
+    );
+    env.write(".keyhound.toml", "exclude = [\"vendor/\", \"*.env\"]\n");
+    let (run, list) = scan_json(&env, &[]);
+    assert_eq!(rules_of(&list), [("src/config.py", "github-classic-pat")]);
+    assert!(
+        !run.stderr.contains("suppressed"),
+        "excluded files are not scanned: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn exclude_globs_apply_to_history_findings() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write(
+        "vendor/keys.py",
+        format!("K = \"{}\"\n", fake::stripe_live()),
+    );
+    env.write(
+        "app.py",
+        format!("T = \"{}\"\n", fake::github_pat("history7")),
+    );
+    env.commit_all("add keys", "2024-01-01T00:00:00Z");
+    std::fs::remove_dir_all(env.path().join("vendor")).expect("rm vendor");
+    std::fs::remove_file(env.path().join("app.py")).expect("rm app.py");
+    env.commit_all("remove keys", "2024-01-02T00:00:00Z");
+    env.write(".keyhound.toml", "exclude = [\"vendor/\"]\n");
+    let (run, list) = scan_json(&env, &["--history", "."]);
+    assert_eq!(rules_of(&list), [("app.py", "github-classic-pat")]);
+    assert!(run.stderr.contains("1 suppressed"), "{}", run.stderr);
+}
+
+#[test]
+fn allowlisted_fingerprint_is_suppressed_and_counted() {
+    let env = two_secrets();
+    let (_, list) = scan_json(&env, &[]);
+    let stripe = list
+        .iter()
+        .find(|f| f["rule"] == "stripe-live-secret-key")
+        .expect("stripe");
+    let fingerprint = stripe["fingerprint"].as_str().expect("fp").to_uppercase();
+    env.write(
+        ".keyhound.toml",
+        format!("[allowlist]\nfingerprints = [\"{fingerprint}\"]\n"),
+    );
+    let (run, list) = scan_json(&env, &[]);
+    assert_eq!(rules_of(&list), [("src/config.py", "github-classic-pat")]);
+    assert!(run.stderr.contains("1 suppressed"), "{}", run.stderr);
+}
+
+#[test]
+fn allowlist_regexes_match_the_secret() {
+    let env = two_secrets();
+    env.write(
+        ".keyhound.toml",
+        "[allowlist]\nregexes = ['^sk_live_4eC39']\n",
+    );
+    let (_, list) = scan_json(&env, &[]);
+    assert_eq!(rules_of(&list), [("src/config.py", "github-classic-pat")]);
+}
+
+#[test]
+fn allowlist_paths_suppress_findings_there() {
+    let env = two_secrets();
+    env.write(
+        "tests/fixtures/token.py",
+        format!("T = \"{}\"\n", fake::github_pat("fixture9")),
+    );
+    env.write(
+        ".keyhound.toml",
+        "[allowlist]\npaths = [\"tests/fixtures/\", \"billing.env\"]\n",
+    );
+    let (run, list) = scan_json(&env, &[]);
+    assert_eq!(rules_of(&list), [("src/config.py", "github-classic-pat")]);
+    assert!(run.stderr.contains("2 suppressed"), "{}", run.stderr);
+}
+
+#[test]
+fn extra_rule_files_are_relative_to_the_config() {
+    let env = TestEnv::new();
+    env.write("src/app.txt", "acme_key = ACME-7f3k9q2m8x4w1z6v\n");
+    env.write(
+        "ci/acme.toml",
+        r#"
+[[provider]]
+id = "acme"
+name = "Acme"
+revoke_url = "https://acme.test/keys"
+docs_url = "https://acme.test/docs"
+steps = ["Revoke it."]
+
+[[rule]]
+id = "acme-key"
+name = "Acme key"
+provider = "acme"
+severity = "high"
+confidence = "high"
+keywords = ["ACME-"]
+regex = '(ACME-[0-9a-z]{16})'
+examples = ["ACME-7f3k9q2m8x4w1z6v"]
+negative_examples = ["ACME-short"]
+"#,
+    );
+    env.write("ci/keyhound.toml", "rules = [\"acme.toml\"]\n");
+    let (run, list) = scan_json(&env, &["--config", "ci/keyhound.toml", "src"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(rules_of(&list), [("src/app.txt", "acme-key")]);
+}
+
+#[test]
+fn max_file_size_applies_unless_given_on_the_command_line() {
+    let env = two_secrets();
+    env.write(".keyhound.toml", "max_file_size = \"20\"\n");
+    let (run, list) = scan_json(&env, &[]);
+    assert!(list.is_empty(), "{list:?}");
+    assert!(
+        run.stderr.contains("3 files skipped over --max-file-size"),
+        "{}",
+        run.stderr
+    );
+    let (_, list) = scan_json(&env, &["--max-file-size", "1M"]);
+    assert_eq!(list.len(), 2);
+}
+
+#[test]
+fn min_entropy_applies_to_generic_rules() {
+    let env = TestEnv::new();
+    env.write("settings.py", "password = \"Zq8vLm2pX9tRw4sKd7fH\"\n");
+    let (_, list) = scan_json(&env, &[]);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(list[0]["rule"]
+        .as_str()
+        .expect("rule")
+        .starts_with("generic-"));
+    assert!(list[0]["entropy"].as_f64().expect("entropy") < 5.0);
+    env.write(".keyhound.toml", "min_entropy = 5.0\n");
+    let (run, list) = scan_json(&env, &[]);
+    assert_eq!((run.code, list.len()), (0, 0), "{list:?}");
+}
+
+#[test]
+fn config_file_at_the_scan_root() {
+    let env = TestEnv::new();
+    env.write(
+        "repo/billing.env",
+        format!("STRIPE_KEY={}\n", fake::stripe_live()),
+    );
+    env.write(
+        "repo/.keyhound.toml",
+        "disable = [\"stripe-live-secret-key\"]\n",
+    );
+    let (run, list) = scan_json(&env, &["repo"]);
+    assert_eq!((run.code, list.len()), (0, 0), "{list:?}");
+}
+
+#[test]
+fn invalid_config_names_file_and_line() {
+    let env = two_secrets();
+    env.write(
+        ".keyhound.toml",
+        "# settings\n\ndisable = [\"x\"\nexclude = []\n",
+    );
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(".keyhound.toml: line "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.is_empty(),
+        "no report on a config error: {}",
+        run.stdout
+    );
+
+    env.write(
+        ".keyhound.toml",
+        "# settings\n\n[severity]\nstripe-live-secret-key = \"urgent\"\n",
+    );
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(".keyhound.toml: line 4: severity \"urgent\""),
+        "{}",
+        run.stderr
+    );
+
+    env.write(
+        ".keyhound.toml",
+        "[allowlist]\nregexes = [\"ok\",\n  \"(unclosed\"]\n",
+    );
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("line 3: allowlist regex does not compile"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_keys_and_rule_ids_are_errors() {
+    let env = two_secrets();
+    env.write(".keyhound.toml", "disable = []\nexlude = [\"vendor/\"]\n");
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(".keyhound.toml: line 2: unknown field `exlude`"),
+        "{}",
+        run.stderr
+    );
+
+    env.write(".keyhound.toml", "[allowlist]\nfingerprint = []\n");
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("line 2: unknown field `fingerprint`"),
+        "{}",
+        run.stderr
+    );
+
+    env.write(
+        ".keyhound.toml",
+        "\ndisable = [\"stripe-live-secret-kye\"]\n",
+    );
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            ".keyhound.toml: line 2: disable: unknown rule id \"stripe-live-secret-kye\""
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn explicit_config_must_exist() {
+    let env = two_secrets();
+    let run = env.run(&["scan", "--config", "missing.toml", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("missing.toml: cannot read config file"),
+        "{}",
+        run.stderr
+    );
+}

@@ -17,7 +17,10 @@ fn secret_added_then_deleted_is_found_in_history() {
     env.git_init();
     env.write("app.py", "print('hi')\n");
     env.commit_all("initial", "2024-01-01T10:00:00Z");
-    env.write("config/keys.py", format!("# keys\nSTRIPE = \"{}\"\n", fake::stripe_live()));
+    env.write(
+        "config/keys.py",
+        format!("# keys\nSTRIPE = \"{}\"\n", fake::stripe_live()),
+    );
     let added = env.commit_all("add stripe key", "2024-02-03T10:00:00Z");
     std::fs::remove_file(env.path().join("config/keys.py")).expect("rm");
     env.commit_all("remove key", "2024-03-01T10:00:00Z");
@@ -32,7 +35,10 @@ fn secret_added_then_deleted_is_found_in_history() {
     assert_eq!(f["rule"], "stripe-live-secret-key");
     assert_eq!(f["source"], "commit");
     assert_eq!(f["path"], "config/keys.py");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(2), Some(11)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(2), Some(11))
+    );
     assert_eq!(f["in_head"], false);
     assert_eq!(f["commit"]["commit"], added.as_str());
     assert_eq!(f["commit"]["author_name"], "Alice Example");
@@ -42,7 +48,9 @@ fn secret_added_then_deleted_is_found_in_history() {
 
     let human = env.run(&["scan", "--history", "."]);
     assert!(
-        human.stdout.contains("removed from HEAD, still in history since 2024-02-03"),
+        human
+            .stdout
+            .contains("removed from HEAD, still in history since 2024-02-03"),
         "{}",
         human.stdout
     );
@@ -57,14 +65,22 @@ fn same_blob_in_many_commits_is_scanned_once_with_every_path() {
     env.commit_all("one", "2024-01-01T00:00:00Z");
     for i in 0..5 {
         env.write("other.txt", format!("{i}\n"));
-        env.commit_all(&format!("noise {i}"), &format!("2024-01-0{}T00:00:00Z", i + 2));
+        env.commit_all(
+            &format!("noise {i}"),
+            &format!("2024-01-0{}T00:00:00Z", i + 2),
+        );
     }
     env.write("copy/b.py", &content);
     env.commit_all("copy", "2024-02-01T00:00:00Z");
     let (code, list, _) = findings(&env, &["--history", "."]);
     assert_eq!(code, 1);
     assert_eq!(list.len(), 1, "one blob, one finding: {list:?}");
-    let paths: Vec<&str> = list[0]["introduced"].as_array().expect("introduced").iter().map(|i| i["path"].as_str().expect("path")).collect();
+    let paths: Vec<&str> = list[0]["introduced"]
+        .as_array()
+        .expect("introduced")
+        .iter()
+        .map(|i| i["path"].as_str().expect("path"))
+        .collect();
     assert_eq!(paths, vec!["a.py", "copy/b.py"], "oldest first");
     assert_eq!(list[0]["in_head"], true);
 }
@@ -88,7 +104,10 @@ fn side_branch_tag_merge_and_rename() {
     env.git(&["branch", "-q", "-D", "tagged"]);
 
     let (_, list, _) = findings(&env, &["--history", "."]);
-    let mut rules: Vec<&str> = list.iter().map(|f| f["rule"].as_str().expect("rule")).collect();
+    let mut rules: Vec<&str> = list
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule"))
+        .collect();
     rules.sort();
     assert_eq!(rules, vec!["github-classic-pat", "stripe-live-secret-key"]);
 
@@ -102,14 +121,26 @@ fn side_branch_tag_merge_and_rename() {
     env.git(&["mv", "side.env", "renamed.env"]);
     env.commit_all("rename", "2024-01-05T00:00:00Z");
     let (_, list, _) = findings(&env, &["--history", "."]);
-    let stripe = list.iter().find(|f| f["rule"] == "stripe-live-secret-key").expect("stripe finding");
+    let stripe = list
+        .iter()
+        .find(|f| f["rule"] == "stripe-live-secret-key")
+        .expect("stripe finding");
     let intro: Vec<(&str, &str)> = stripe["introduced"]
         .as_array()
         .expect("introduced")
         .iter()
-        .map(|i| (i["path"].as_str().expect("path"), i["summary"].as_str().expect("summary")))
+        .map(|i| {
+            (
+                i["path"].as_str().expect("path"),
+                i["summary"].as_str().expect("summary"),
+            )
+        })
         .collect();
-    assert_eq!(intro, vec![("side.env", "side secret"), ("renamed.env", "rename")], "the merge introduces nothing");
+    assert_eq!(
+        intro,
+        vec![("side.env", "side secret"), ("renamed.env", "rename")],
+        "the merge introduces nothing"
+    );
     assert_eq!(stripe["in_head"], true);
 }
 
@@ -127,7 +158,13 @@ fn packed_and_loose_objects_and_bare_repositories() {
     assert_eq!(list.len(), 2, "one packed, one loose: {list:?}");
 
     let bare = env.path().join("bare.git");
-    env.git(&["clone", "-q", "--bare", ".", bare.to_str().expect("utf-8 path")]);
+    env.git(&[
+        "clone",
+        "-q",
+        "--bare",
+        ".",
+        bare.to_str().expect("utf-8 path"),
+    ]);
     let (code, list, stderr) = findings(&env, &["--history", "bare.git"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(list.len(), 2);
@@ -143,7 +180,11 @@ fn all_objects_finds_dangling_blobs() {
     env.git(&["hash-object", "-w", blob_file.to_str().expect("utf-8 path")]);
     std::fs::remove_file(&blob_file).expect("rm");
     let (code, list, _) = findings(&env, &["--history", "."]);
-    assert_eq!((code, list.len()), (0, 0), "unreachable blobs are not history");
+    assert_eq!(
+        (code, list.len()),
+        (0, 0),
+        "unreachable blobs are not history"
+    );
     let (code, list, _) = findings(&env, &["--history", "--all-objects", "."]);
     assert_eq!(code, 1);
     assert_eq!(list.len(), 1);
@@ -222,8 +263,14 @@ fn corrupt_loose_object_is_an_error_but_the_scan_completes() {
     env.write("victim.txt", "this blob will be corrupted\n");
     env.commit_all("one", "2024-01-01T00:00:00Z");
     let id = env.git(&["rev-parse", "HEAD:victim.txt"]);
-    let object = env.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
-    let mut perms = std::fs::metadata(&object).expect("object exists").permissions();
+    let object = env
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    let mut perms = std::fs::metadata(&object)
+        .expect("object exists")
+        .permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     perms.set_readonly(false);
     std::fs::set_permissions(&object, perms).expect("chmod");
@@ -231,7 +278,10 @@ fn corrupt_loose_object_is_an_error_but_the_scan_completes() {
     let (code, list, stderr) = findings(&env, &["--history", "."]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains(&id), "the error names the object: {stderr}");
-    assert!(list.iter().any(|f| f["rule"] == "stripe-live-secret-key"), "other findings still reported");
+    assert!(
+        list.iter().any(|f| f["rule"] == "stripe-live-secret-key"),
+        "other findings still reported"
+    );
 }
 
 #[test]
@@ -240,5 +290,9 @@ fn not_a_repository_is_an_error() {
     env.write("plain/a.txt", "x\n");
     let run = env.run(&["scan", "--history", "plain"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot open git repository"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot open git repository"),
+        "{}",
+        run.stderr
+    );
 }

@@ -25,16 +25,32 @@ fn finding_keys(run: &crate::util::Run) -> Vec<(String, String, u64, u64)> {
 fn finds_exact_rule_path_line_and_column() {
     let env = TestEnv::new();
     let pat = fake::github_pat("Zq3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5");
-    env.write("src/config.py", format!("import os\n\nGITHUB = \"{pat}\"\n"));
-    env.write("deploy/.env", format!("STRIPE_KEY={}\n", fake::stripe_live()));
+    env.write(
+        "src/config.py",
+        format!("import os\n\nGITHUB = \"{pat}\"\n"),
+    );
+    env.write(
+        "deploy/.env",
+        format!("STRIPE_KEY={}\n", fake::stripe_live()),
+    );
     env.write("README.md", "nothing to see here\n");
     let run = env.run(&["scan", ".", "--format", "json"]);
     assert_eq!(run.code, 1, "stderr: {}", run.stderr);
     assert_eq!(
         finding_keys(&run),
         vec![
-            ("github-classic-pat".to_string(), "src/config.py".to_string(), 3, 11),
-            ("stripe-live-secret-key".to_string(), "deploy/.env".to_string(), 1, 12),
+            (
+                "github-classic-pat".to_string(),
+                "src/config.py".to_string(),
+                3,
+                11
+            ),
+            (
+                "stripe-live-secret-key".to_string(),
+                "deploy/.env".to_string(),
+                1,
+                12
+            ),
         ]
     );
 }
@@ -44,7 +60,11 @@ fn clean_tree_exits_zero() {
     let env = TestEnv::new();
     env.write("main.rs", "fn main() { println!(\"hello\"); }\n");
     let run = env.run(&["scan", "."]);
-    assert_eq!(run.code, 0, "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 0,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
     assert!(run.stdout.contains("0 findings"), "{}", run.stdout);
 }
 
@@ -58,10 +78,21 @@ fn output_is_redacted_unless_show_secrets() {
         let run = env.run(&["scan", ".", "--format", format]);
         assert_eq!(run.code, 1);
         for secret in [&pat, &stripe] {
-            assert!(!run.stdout.contains(secret.as_str()), "{format} leaks a secret:\n{}", run.stdout);
-            assert!(!run.stderr.contains(secret.as_str()), "{format} leaks on stderr");
+            assert!(
+                !run.stdout.contains(secret.as_str()),
+                "{format} leaks a secret:\n{}",
+                run.stdout
+            );
+            assert!(
+                !run.stderr.contains(secret.as_str()),
+                "{format} leaks on stderr"
+            );
         }
-        assert!(run.stdout.contains("ghp_…"), "{format} keeps the prefix:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains("ghp_…"),
+            "{format} keeps the prefix:\n{}",
+            run.stdout
+        );
     }
     let shown = env.run(&["scan", ".", "--format", "json", "--show-secrets"]);
     assert!(shown.stdout.contains(&pat) && shown.stdout.contains(&stripe));
@@ -75,9 +106,26 @@ fn json_shape_is_documented_version_one() {
     let all = run.json();
     let f = &all.as_array().expect("array")[0];
     for key in [
-        "version", "rule", "rule_name", "provider", "provider_name", "severity", "confidence", "source",
-        "path", "line", "column", "end_line", "end_column", "fingerprint", "secret", "entropy", "snippet",
-        "commit", "in_head", "introduced",
+        "version",
+        "rule",
+        "rule_name",
+        "provider",
+        "provider_name",
+        "severity",
+        "confidence",
+        "source",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "fingerprint",
+        "secret",
+        "entropy",
+        "snippet",
+        "commit",
+        "in_head",
+        "introduced",
     ] {
         assert!(f.get(key).is_some(), "missing {key} in {f}");
     }
@@ -92,7 +140,14 @@ fn json_shape_is_documented_version_one() {
 #[test]
 fn jsonl_has_one_finding_per_line() {
     let env = TestEnv::new();
-    env.write("a.txt", format!("{}\n{}\n", fake::stripe_live(), fake::github_pat("Qw3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5")));
+    env.write(
+        "a.txt",
+        format!(
+            "{}\n{}\n",
+            fake::stripe_live(),
+            fake::github_pat("Qw3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5")
+        ),
+    );
     let run = env.run(&["scan", "a.txt", "--format", "jsonl"]);
     let lines = run.json_lines();
     assert_eq!(lines.len(), 2);
@@ -108,11 +163,20 @@ fn same_secret_in_two_files_is_one_fingerprint() {
     env.write("b/c.yml", format!("key: {stripe}\n"));
     let run = env.run(&["scan", ".", "--format", "json"]);
     let all = run.json();
-    let prints: Vec<&str> = all.as_array().expect("array").iter().map(|f| f["fingerprint"].as_str().expect("fp")).collect();
+    let prints: Vec<&str> = all
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["fingerprint"].as_str().expect("fp"))
+        .collect();
     assert_eq!(prints.len(), 2);
     assert_eq!(prints[0], prints[1]);
     let human = env.run(&["scan", "."]);
-    assert!(human.stdout.contains("2 findings (1 distinct secrets)"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("2 findings (1 distinct secrets)"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -143,14 +207,20 @@ fn gitignore_keyhoundignore_and_no_ignore() {
     let all = env.run(&["scan", ".", "--format", "json", "--no-ignore"]);
     let mut paths: Vec<String> = finding_keys(&all).into_iter().map(|k| k.1).collect();
     paths.sort();
-    assert_eq!(paths, vec!["fixtures/f.txt", "ignored.txt", "kept.txt"], ".git/ is never scanned");
+    assert_eq!(
+        paths,
+        vec!["fixtures/f.txt", "ignored.txt", "kept.txt"],
+        ".git/ is never scanned"
+    );
 }
 
 #[test]
 fn binary_files_get_prefixed_rules_only() {
     let env = TestEnv::new();
     let mut bytes = vec![0u8, 1, 2, 3];
-    bytes.extend_from_slice(format!("\0{}\0password = \"Zq8!vR2m#Lw9xK\"\0", fake::stripe_live()).as_bytes());
+    bytes.extend_from_slice(
+        format!("\0{}\0password = \"Zq8!vR2m#Lw9xK\"\0", fake::stripe_live()).as_bytes(),
+    );
     env.write("app.bin", &bytes);
     let run = env.run(&["scan", ".", "--format", "json"]);
     let keys = finding_keys(&run);
@@ -161,11 +231,18 @@ fn binary_files_get_prefixed_rules_only() {
 #[test]
 fn oversized_files_are_skipped_and_reported() {
     let env = TestEnv::new();
-    env.write("big.txt", format!("{}\n{}", fake::stripe_live(), "x".repeat(2000)));
+    env.write(
+        "big.txt",
+        format!("{}\n{}", fake::stripe_live(), "x".repeat(2000)),
+    );
     let run = env.run(&["scan", ".", "--max-file-size", "1K"]);
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains("big.txt: skipped"), "{}", run.stderr);
-    assert!(run.stdout.contains("1 files skipped over --max-file-size"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1 files skipped over --max-file-size"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -194,7 +271,11 @@ fn unreadable_file_warns_and_exits_two() {
     let run = env.run(&["scan", ".", "--format", "json"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("locked.txt"), "{}", run.stderr);
-    assert_eq!(run.json().as_array().expect("array").len(), 1, "other findings are still reported");
+    assert_eq!(
+        run.json().as_array().expect("array").len(),
+        1,
+        "other findings are still reported"
+    );
 }
 
 #[cfg(unix)]
@@ -204,7 +285,11 @@ fn symlink_loops_are_reported_with_follow() {
     env.write("d/a.txt", format!("{}\n", fake::stripe_live()));
     std::os::unix::fs::symlink(env.path().join("d"), env.path().join("d/loop")).expect("symlink");
     let plain = env.run(&["scan", ".", "--format", "json"]);
-    assert_eq!(plain.code, 1, "links are not followed by default: {}", plain.stderr);
+    assert_eq!(
+        plain.code, 1,
+        "links are not followed by default: {}",
+        plain.stderr
+    );
     let followed = env.run(&["scan", ".", "--follow", "--format", "json"]);
     assert_eq!(followed.code, 2);
     assert!(followed.stderr.contains("loop"), "{}", followed.stderr);
@@ -216,7 +301,12 @@ fn missing_path_is_an_error() {
     let env = TestEnv::new();
     let run = env.run(&["scan", "does-not-exist"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("does-not-exist: no such file or directory"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("does-not-exist: no such file or directory"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -1,8 +1,39 @@
-//! `keyhound baseline` (to be written).
+//! `keyhound baseline mark`: record a decision about a baselined secret in the ledger.
+#![allow(clippy::print_stdout)]
 
+use crate::baseline::{self, Baseline};
+use crate::cli::{BaselineCommand, BaselineStatus};
 use crate::exit::ExitStatus;
 
-/// Not implemented yet.
-pub fn run() -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`keyhound baseline` is not implemented yet")
+/// Runs a `keyhound baseline` subcommand.
+pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
+    match command {
+        BaselineCommand::Mark {
+            fingerprint,
+            status,
+            note,
+            file,
+        } => {
+            let mut ledger = Baseline::load(&file)?;
+            let date = baseline::today();
+            let full = ledger.mark(&file, &fingerprint, status, note.as_deref(), &date)?;
+            ledger.save(&file)?;
+            println!(
+                "{}: {full} marked {} on {date}",
+                file.display(),
+                status_name(status)
+            );
+            Ok(ExitStatus::Clean)
+        }
+    }
+}
+
+/// The status as written in the file and on the command line.
+fn status_name(status: BaselineStatus) -> &'static str {
+    match status {
+        BaselineStatus::Open => "open",
+        BaselineStatus::Rotated => "rotated",
+        BaselineStatus::FalsePositive => "false-positive",
+        BaselineStatus::Accepted => "accepted",
+    }
 }

@@ -1,8 +1,62 @@
-//! `keyhound checklist` (to be written).
+//! `keyhound checklist REPORT`: the rotation checklist rebuilt from a saved JSON report,
+//! optionally marking the items a baseline records as rotated.
 
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::baseline::Baseline;
+use crate::cli::{BaselineStatus, ChecklistArgs, ChecklistFormat};
 use crate::exit::ExitStatus;
+use crate::report::checklist::{occurrences_from_report, Checklist, Status, Statuses};
+use crate::rules::RuleSet;
 
-/// Not implemented yet.
-pub fn run() -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`keyhound checklist` is not implemented yet")
+/// Reads the report (and baseline), writes the checklist.
+pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
+    let rules = RuleSet::builtin()?;
+    let report = read(&args.report, "report")?;
+    let occurrences = occurrences_from_report(&report, &rules).with_context(|| {
+        format!(
+            "{}: cannot read the report (write one with `keyhound scan --format json`)",
+            args.report.display()
+        )
+    })?;
+    let statuses = match &args.baseline {
+        Some(path) => statuses(&Baseline::load(path)?),
+        None => Statuses::default(),
+    };
+    let checklist = Checklist::build(occurrences, &rules, &statuses);
+    let mut out = super::output(args.output.as_deref())?;
+    match args.format {
+        ChecklistFormat::Markdown => checklist.write_markdown(&mut out)?,
+        ChecklistFormat::Json => checklist.write_json(&mut out)?,
+    }
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+/// The statuses the baseline records, by fingerprint.
+fn statuses(baseline: &Baseline) -> Statuses {
+    let mut statuses = Statuses::default();
+    for e in &baseline.entries {
+        let status = match e.status {
+            BaselineStatus::Open => "open",
+            BaselineStatus::Rotated => "rotated",
+            BaselineStatus::FalsePositive => "false-positive",
+            BaselineStatus::Accepted => "accepted",
+        };
+        let status = Status {
+            status: status.to_string(),
+            date: e.status_date.clone(),
+            note: e.note.clone(),
+        };
+        statuses.insert(&e.fingerprint, status);
+    }
+    statuses
+}
+
+fn read(path: &Path, what: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the {what} file", path.display()))
 }

@@ -25,6 +25,12 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     settings.apply_to(&mut config);
     let mut rules = RuleSet::with_files(&config.rule_files)?;
     settings.adjust_rules(&mut rules)?;
+    // Read before scanning, so that a bad baseline fails fast.
+    let known = config
+        .baseline
+        .as_deref()
+        .map(baseline::Baseline::load)
+        .transpose()?;
     let matcher = Matcher::new(Arc::new(rules));
 
     let progress = Progress::new(!config.quiet);
@@ -48,15 +54,12 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     progress.finish();
 
     let mut suppressed = suppress_allowed(&mut outcome, &settings);
-    // The new baseline records every current finding, also those the old one suppresses.
+    // Written before filtering: the new baseline records every current finding.
     if let Some(path) = &config.write_baseline {
-        let previous = config.baseline.as_deref().map(baseline::Baseline::load).transpose()?;
         baseline::write(path, &outcome.findings)?;
-        if let Some(previous) = previous {
-            suppressed += baseline::filter_with(&previous, &mut outcome, &messages);
-        }
-    } else if let Some(path) = &config.baseline {
-        suppressed += baseline::filter(path, &mut outcome, &messages)?;
+    }
+    if let Some(known) = &known {
+        suppressed += known.filter(&mut outcome, &messages);
     }
 
     let opts = ReportOptions {

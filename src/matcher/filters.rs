@@ -48,7 +48,12 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    mostly_one_byte(secret)
+    mostly_one_byte(secret) || has_run(secret, 6)
+}
+
+/// True when some byte repeats `n` times in a row (`000000`, `xxxxxx`).
+fn has_run(secret: &[u8], n: usize) -> bool {
+    secret.windows(n).any(|w| w.iter().all(|&b| b == w[0]))
 }
 
 /// True when a single byte makes up at least 60% of a value of 8+ bytes (`aaaaaaaa`, `0000…1`).
@@ -201,6 +206,9 @@ pub fn is_reference(secret: &[u8]) -> bool {
     }
     // `$NAME`, `%NAME%`, `@NAME@`: shell, Windows and build-tool variables.
     let s = secret;
+    if s.first() == Some(&b':') {
+        return true;
+    }
     if s.len() > 1 && s[0] == b'$' && (s[1].is_ascii_alphabetic() || s[1] == b'_') {
         return true;
     }
@@ -281,19 +289,35 @@ pub fn is_wordlike(secret: &[u8]) -> bool {
     if classes < 2 {
         return true;
     }
-    // snake_case / kebab-case / dotted identifiers without digits.
-    let identifier_chars = secret
-        .iter()
-        .all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.');
-    if identifier_chars && !has_digit {
-        // CamelCase or snake_case: few case changes compared to a random string.
-        let changes = secret
-            .windows(2)
-            .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-            .count();
-        return changes * 4 <= secret.len() / 2 || has_symbol;
+    // Letters only: words and CamelCase have few capitals; random strings about half.
+    if secret.iter().all(u8::is_ascii_alphabetic) {
+        let upper = secret.iter().filter(|b| b.is_ascii_uppercase()).count();
+        return upper * 10 < secret.len() * 3 || upper * 10 > secret.len() * 7;
     }
-    false
+    // kebab-case, snake_case and dotted identifiers: lowercase words between separators.
+    let separated = secret.iter().any(|&b| matches!(b, b'-' | b'_' | b'.'));
+    let separator_or_digit = |b: u8| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.');
+    let lower_identifier = secret
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || separator_or_digit(b));
+    let upper_identifier = secret
+        .iter()
+        .all(|&b| b.is_ascii_uppercase() || separator_or_digit(b));
+    if separated && (lower_identifier || upper_identifier) {
+        let letters = secret.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        return letters * 10 >= secret.len() * 6;
+    }
+    is_path(secret)
+}
+
+/// A relative file path: `/`-separated segments that are each lowercase words or file names.
+fn is_path(secret: &[u8]) -> bool {
+    secret.contains(&b'/')
+        && secret.split(|&b| b == b'/').all(|seg| {
+            seg.iter().all(|&b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+            })
+        })
 }
 
 /// Words that, at the end of a variable name, say the value is a setting about a secret
@@ -459,21 +483,51 @@ const KEY_QUALIFIERS: &[&str] = &[
     "crypto",
 ];
 
-/// Whether a variable name (as matched by a generic rule) names a secret.
+/// Words that may follow a secret word at the end of a name (`SECRET_KEY_BASE`, `PASSWORD_VALUE`).
+const SECRET_TRAILERS: &[&str] = &[
+    "value",
+    "str",
+    "string",
+    "b64",
+    "base64",
+    "hex",
+    "raw",
+    "plain",
+    "plaintext",
+    "base",
+    "enc",
+    "encrypted",
+    "prod",
+    "production",
+    "live",
+    "dev",
+    "staging",
+    "test",
+];
+
+/// Whether a variable name (as matched by a generic rule) names a secret: its last word
+/// (ignoring trailing digits and a trailer such as `_value`) must be a secret word.
 pub fn is_secret_name(name: &[u8]) -> bool {
     let words = split_words(name);
-    let Some(last) = words.last() else {
+    let mut end = words.len();
+    if end > 1
+        && SECRET_TRAILERS.contains(&words[end - 1].trim_end_matches(|c: char| c.is_ascii_digit()))
+    {
+        end -= 1;
+    }
+    let Some(last) = end
+        .checked_sub(1)
+        .map(|i| words[i].trim_end_matches(|c: char| c.is_ascii_digit()))
+    else {
         return false;
     };
-    if NON_SECRET_SUFFIXES.contains(&last.as_str()) {
+    if NON_SECRET_SUFFIXES.contains(&last) {
         return false;
     }
-    words.iter().enumerate().any(|(i, w)| {
-        SECRET_WORD_ENDINGS.iter().any(|e| w.ends_with(e))
-            || w == "pass"
-            || w == "auth"
-            || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
-    }) && !last.ends_with("tokens")
+    SECRET_WORD_ENDINGS.iter().any(|e| last.ends_with(e))
+        || last == "pass"
+        || last == "auth"
+        || (last == "key" && end > 1 && KEY_QUALIFIERS.contains(&words[end - 2].as_str()))
 }
 
 /// Splits `DB_PASSWORD`, `apiKey`, `x-api-key`, `client.secret` into lowercase words.

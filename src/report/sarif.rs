@@ -159,7 +159,10 @@ fn descriptor(f: &Finding, provider: Option<&Provider>) -> sarif::ReportingDescr
                 .build(),
         )
         .properties(properties);
-    match provider.map(|p| p.docs_url.as_str()).filter(|u| !u.is_empty()) {
+    match provider
+        .map(|p| p.docs_url.as_str())
+        .filter(|u| !u.is_empty())
+    {
         Some(url) => builder.help_uri(url).build(),
         None => builder.build(),
     }
@@ -171,7 +174,9 @@ fn message_string(text: &str, markdown: Option<String>) -> sarif::MultiformatMes
             .text(text)
             .markdown(md)
             .build(),
-        None => sarif::MultiformatMessageString::builder().text(text).build(),
+        None => sarif::MultiformatMessageString::builder()
+            .text(text)
+            .build(),
     }
 }
 
@@ -185,7 +190,9 @@ fn help(f: &Finding, provider: Option<&Provider>) -> (String, String) {
             format!("Revoke or rotate the key at {name}: <{}>", p.revoke_url),
         )),
         None => {
-            let s = format!("Revoke or rotate the key in the console of the service that issued it ({name}).");
+            let s = format!(
+                "Revoke or rotate the key in the console of the service that issued it ({name})."
+            );
             steps.push((s.clone(), s));
         }
     }
@@ -280,10 +287,7 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
     if let Some(c) = f.provenance.commit() {
         let short = &c.commit[..c.commit.len().min(12)];
         let author = crate::finding::redact::sanitize(&c.author_name);
-        text.push_str(&format!(
-            " Committed in {short} by {author} on {}",
-            c.date
-        ));
+        text.push_str(&format!(" Committed in {short} by {author} on {}", c.date));
         text.push_str(match f.in_head {
             Some(false) => "; no longer in HEAD, still in history.",
             _ => ".",

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The scan step of the keyhound GitHub Action (action.yml).
+#
+# Chooses what to scan from the event, runs keyhound with SARIF output and the rotation
+# checklist, appends the checklist to the job summary, and exits 0 (clean, or findings
+# with fail-on-findings: false), 1 (findings) or 2 (error).
+#
+# Everything comes from environment variables, so it runs the same on a runner and
+# locally (tests/hook/action.rs):
+#   KEYHOUND                 the binary (default: keyhound on PATH)
+#   INPUT_PATH               repository or directory to scan (default .)
+#   INPUT_MODE               auto | full | working-tree (default auto)
+#   INPUT_FAIL_ON_FINDINGS   true | false (default true)
+#   INPUT_SARIF_FILE         where to write SARIF (default keyhound.sarif)
+#   INPUT_BASELINE, INPUT_CONFIG, INPUT_ARGS (extra arguments, split on whitespace)
+#   GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP
+#   EVENT_BEFORE             github.event.before (push)
+#   EVENT_BASE_SHA, EVENT_HEAD_SHA   the pull request's (or merge group's) base and head
+set -uo pipefail
+
+keyhound=${KEYHOUND:-keyhound}
+path=${INPUT_PATH:-.}
+mode=${INPUT_MODE:-auto}
+fail_on_findings=${INPUT_FAIL_ON_FINDINGS:-true}
+sarif_file=${INPUT_SARIF_FILE:-keyhound.sarif}
+event=${GITHUB_EVENT_NAME:-}
+zero_sha=0000000000000000000000000000000000000000
+
+# Workflow commands: one line each, with %, CR and LF escaped as the runner expects.
+command_line() {
+    local kind=$1 message=$2
+    message=${message//'%'/'%25'}
+    message=${message//$'\r'/'%0D'}
+    message=${message//$'\n'/'%0A'}
+    echo "::$kind title=keyhound::$message"
+}
+warning() { command_line warning "$1"; }
+error() { command_line error "$1"; }
+set_output() {
+    if [ -n "${GITHUB_OUTPUT:-}" ]; then
+        echo "$1=$2" >>"$GITHUB_OUTPUT"
+    fi
+}
+summary() {
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+        cat >>"$GITHUB_STEP_SUMMARY"
+    else
+        cat >/dev/null
+    fi
+}
+
+case $fail_on_findings in
+    true | True | TRUE) fail_on_findings=true ;;
+    false | False | FALSE) fail_on_findings=false ;;
+    *)
+        error "fail-on-findings must be true or false, not '$fail_on_findings'"
+        exit 2
+        ;;
+esac
+case $mode in
+    auto | full | working-tree) ;;
+    *)
+        error "mode must be auto, full or working-tree, not '$mode'"
+        exit 2
+        ;;
+esac
+
+is_git=false
+if git -C "$path" rev-parse --git-dir >/dev/null 2>&1; then
+    is_git=true
+fi
+shallow=false
+if [ "$is_git" = true ] && [ "$(git -C "$path" rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+    shallow=true
+fi
+
+# What to scan: sets `scan` (keyhound arguments) and `scope` (for people).
+scan=()
+scope=
+uses_git=false
+history() {
+    scan=(--history "$path")
+    scope="the full git history of $path"
+    uses_git=true
+}
+range() {
+    scan=(--range "$1..$2" "$path")
+    scope="the commits in $1..$2"
+    uses_git=true
+}
+have_commit() {
+    git -C "$path" cat-file -e "$1^{commit}" 2>/dev/null
+}
+
+if [ "$mode" = working-tree ]; then
+    scan=("$path")
+    scope="the files in $path"
+elif [ "$mode" = full ]; then
+    history
+else
+    case $event in
+        pull_request | pull_request_target | merge_group)
+            if [ -z "${EVENT_BASE_SHA:-}" ]; then
+                error "the $event event has no base commit; set mode: full or mode: working-tree"
+                exit 2
+            fi
+            range "$EVENT_BASE_SHA" "${EVENT_HEAD_SHA:-${GITHUB_SHA:-HEAD}}"
+            ;;
+        push)
+            before=${EVENT_BEFORE:-}
+            if [ -z "$before" ] || [ "$before" = "$zero_sha" ]; then
+                # A new branch or tag: there is no previous tip to diff against.
+                history
+            else
+                range "$before" "${GITHUB_SHA:-HEAD}"
+            fi
+            ;;
+        *)
+            # schedule, workflow_dispatch and anything else: the whole history.
+            history
+            ;;
+    esac
+fi
+
+if [ "$uses_git" = true ] && [ "$is_git" = false ]; then
+    error "$path is not a git repository, so $scope cannot be scanned; use actions/checkout first, or mode: working-tree"
+    exit 2
+fi
+if [ "$uses_git" = true ] && [ "$shallow" = true ]; then
+    warning "the checkout is shallow, so keyhound cannot see all of $scope. Set fetch-depth: 0 on actions/checkout (with: fetch-depth: 0)."
+fi
+if [ "${scan[0]}" = --range ]; then
+    for commit in "${scan[1]%%..*}" "${scan[1]##*..}"; do
+        if have_commit "$commit"; then
+            continue
+        fi
+        if [ "$shallow" = true ]; then
+            error "commit $commit is not in the shallow checkout; set fetch-depth: 0 on actions/checkout"
+            exit 2
+        fi
+        # Not shallow: the old tip of a force push, or a base that was rewritten.
+        warning "commit $commit is not in the repository (force push?); scanning the full history instead"
+        history
+        break
+    done
+fi
+
+checklist=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/keyhound-checklist.XXXXXX") || exit 2
+trap 'rm -f "$checklist"' EXIT
+mkdir -p "$(dirname "$sarif_file")"
+rm -f "$sarif_file"
+
+args=(scan "${scan[@]}" --format sarif --output "$sarif_file" --checklist "$checklist")
+if [ -n "${INPUT_BASELINE:-}" ]; then
+    args+=(--baseline "$INPUT_BASELINE")
+fi
+if [ -n "${INPUT_CONFIG:-}" ]; then
+    args+=(--config "$INPUT_CONFIG")
+fi
+if [ -n "${INPUT_ARGS:-}" ]; then
+    set -f
+    # shellcheck disable=SC2206 # split on whitespace, without globbing, on purpose
+    extra=($INPUT_ARGS)
+    set +f
+    args+=("${extra[@]}")
+fi
+
+echo "keyhound: scanning $scope"
+echo "+ $keyhound ${args[*]}"
+"$keyhound" "${args[@]}"
+status=$?
+
+set_output exit-code "$status"
+if [ -s "$sarif_file" ]; then
+    set_output sarif-file "$sarif_file"
+fi
+
+{
+    case $status in
+        0) echo "**keyhound**: no secrets found in $scope." ;;
+        1) echo "**keyhound**: secrets found in $scope. Rotate them first, then clean up:" ;;
+        *) echo "**keyhound**: the scan of $scope failed (exit status $status); see the job log." ;;
+    esac
+    echo
+    if [ "$status" = 1 ] && [ -s "$checklist" ]; then
+        cat "$checklist"
+        echo
+    fi
+} | summary
+
+if [ "$status" = 1 ] && [ -s "$checklist" ]; then
+    echo "::group::Rotation checklist"
+    cat "$checklist"
+    echo "::endgroup::"
+fi
+
+case $status in
+    0) exit 0 ;;
+    1)
+        if [ "$fail_on_findings" = true ]; then
+            error "secrets found in $scope; the rotation checklist is in the job summary"
+            exit 1
+        fi
+        warning "secrets found in $scope (not failing: fail-on-findings is false); the rotation checklist is in the job summary"
+        exit 0
+        ;;
+    *)
+        error "the scan failed with exit status $status"
+        exit 2
+        ;;
+esac

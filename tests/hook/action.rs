@@ -1,0 +1,618 @@
+//! Tests: the GitHub Action. `action.yml` parses and declares every input it uses; its
+//! scan script (scripts/action-run.sh), run the way a runner would (GITHUB_* variables,
+//! a step-summary file) on temporary repositories, chooses the right scan for each event,
+//! writes SARIF and the checklist, and exits as fail-on-findings says.
+
+#![allow(clippy::print_stderr)] // notes about skipped checks
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{fake, keyhound_bin, Run, TestEnv};
+
+const ZERO_SHA: &str = "0000000000000000000000000000000000000000";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn action_yml() -> String {
+    std::fs::read_to_string(root().join("action.yml")).expect("read action.yml")
+}
+
+/// Input names declared under the top-level `inputs:` key (two-space indented keys).
+fn declared_inputs(yml: &str) -> BTreeSet<String> {
+    yml.lines()
+        .skip_while(|l| *l != "inputs:")
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with(' ') || l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
+        .filter_map(|l| l.strip_suffix(':'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every `inputs.NAME` referenced in an expression.
+fn used_inputs(yml: &str) -> BTreeSet<String> {
+    let mut used = BTreeSet::new();
+    for (at, _) in yml.match_indices("inputs.") {
+        let preceded_by_word = yml[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if preceded_by_word {
+            continue;
+        }
+        let name: String = yml[at + "inputs.".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        used.insert(name);
+    }
+    used
+}
+
+#[test]
+fn action_declares_every_input_it_uses() {
+    let yml = action_yml();
+    let declared = declared_inputs(&yml);
+    let expected = [
+        "args",
+        "baseline",
+        "binary",
+        "config",
+        "fail-on-findings",
+        "mode",
+        "path",
+        "sarif-file",
+        "upload-sarif",
+    ];
+    assert_eq!(
+        declared,
+        expected.iter().map(|s| s.to_string()).collect(),
+        "declared inputs"
+    );
+    let used = used_inputs(&yml);
+    let undeclared: Vec<_> = used.difference(&declared).collect();
+    assert!(
+        undeclared.is_empty(),
+        "used but not declared: {undeclared:?}"
+    );
+    let unused: Vec<_> = declared.difference(&used).collect();
+    assert!(unused.is_empty(), "declared but never used: {unused:?}");
+}
+
+#[test]
+fn action_passes_every_variable_the_script_reads() {
+    let yml = action_yml();
+    let script =
+        std::fs::read_to_string(root().join("scripts/action-run.sh")).expect("read the script");
+    let vars: BTreeSet<String> = ["INPUT_", "EVENT_"]
+        .iter()
+        .flat_map(|prefix| {
+            script
+                .match_indices(prefix)
+                .filter(|(at, _)| !script[..*at].ends_with('_'))
+                .map(|(at, _)| {
+                    script[at..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                        .collect::<String>()
+                })
+        })
+        .filter(|var| !var.ends_with('_'))
+        .collect();
+    assert!(vars.len() >= 10, "{vars:?}");
+    for var in vars {
+        assert!(
+            yml.contains(&format!("        {var}: ${{{{")),
+            "action.yml does not set {var}"
+        );
+    }
+}
+
+/// Validates action.yml with PyYAML when it is installed (GitHub's own schema is not
+/// available offline): structure, composite steps, shells, pinned action versions.
+#[test]
+fn action_yml_is_a_valid_composite_action() {
+    let check = r#"
+import sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))
+assert a["runs"]["using"] == "composite", a["runs"]
+for name, spec in a["inputs"].items():
+    assert "description" in spec and "default" in spec, name
+    assert isinstance(spec["default"], str), (name, "defaults must be strings")
+for step in a["runs"]["steps"]:
+    assert "name" in step, step
+    assert ("run" in step) != ("uses" in step), step
+    if "run" in step:
+        assert step.get("shell") == "bash", step
+    else:
+        assert "@v" in step["uses"], step
+print("ok")
+"#;
+    let has_yaml = Command::new("python3")
+        .args(["-c", "import yaml"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_yaml {
+        eprintln!("skipping: python3 with PyYAML is not available");
+        return;
+    }
+    let out = Command::new("python3")
+        .args(["-c", check])
+        .arg(root().join("action.yml"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn build_key_is_stable_and_hex() {
+    let run = |_: ()| -> String {
+        let out = Command::new("bash")
+            .arg(root().join("scripts/action-build-key.sh"))
+            .arg(root())
+            .env_remove("GITHUB_OUTPUT")
+            .output()
+            .expect("run the build-key script");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let key = run(());
+    let hash = key.strip_prefix("key=").expect("key=...");
+    assert_eq!(hash.len(), 24);
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+    assert_eq!(run(()), key);
+}
+
+/// A repository whose history holds a secret that HEAD no longer has:
+/// c1 clean, c2 adds leak.env, c3 removes it.
+struct Fixture {
+    env: TestEnv,
+    secret: String,
+    c1: String,
+    c2: String,
+    c3: String,
+}
+
+fn fixture() -> Fixture {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("README.md", "# demo\n");
+    let c1 = env.commit_all("initial", "2024-01-01T00:00:00Z");
+    let secret = fake::github_pat("actionfixture");
+    env.write("leak.env", format!("GITHUB_TOKEN={secret}\n"));
+    let c2 = env.commit_all("add settings", "2024-01-02T00:00:00Z");
+    std::fs::remove_file(env.path().join("leak.env")).expect("remove the secret");
+    env.write("README.md", "# demo\n\nmore\n");
+    let c3 = env.commit_all("remove settings", "2024-01-03T00:00:00Z");
+    Fixture {
+        env,
+        secret,
+        c1,
+        c2,
+        c3,
+    }
+}
+
+/// Files the runner would give the step, in their own directory.
+struct Runner {
+    dir: TestEnv,
+}
+
+impl Runner {
+    fn new() -> Runner {
+        Runner {
+            dir: TestEnv::new(),
+        }
+    }
+    fn summary(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("summary.md")).unwrap_or_default()
+    }
+    fn outputs(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("output.txt")).unwrap_or_default()
+    }
+}
+
+/// Runs the action's scan script in `workspace` like a runner would, with `env` on top.
+fn run_action(workspace: &Path, runner: &Runner, keyhound: &Path, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new("bash");
+    cmd.arg(root().join("scripts/action-run.sh"))
+        .current_dir(workspace)
+        .env("KEYHOUND", keyhound)
+        .env("GITHUB_STEP_SUMMARY", runner.dir.path().join("summary.md"))
+        .env("GITHUB_OUTPUT", runner.dir.path().join("output.txt"))
+        .env("RUNNER_TEMP", runner.dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("NO_COLOR", "1");
+    for var in [
+        "INPUT_PATH",
+        "INPUT_MODE",
+        "INPUT_FAIL_ON_FINDINGS",
+        "INPUT_SARIF_FILE",
+        "INPUT_BASELINE",
+    ] {
+        cmd.env_remove(var);
+    }
+    for var in [
+        "INPUT_CONFIG",
+        "INPUT_ARGS",
+        "EVENT_BEFORE",
+        "EVENT_BASE_SHA",
+        "EVENT_HEAD_SHA",
+        "GITHUB_SHA",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied())
+        .output()
+        .expect("run action-run.sh")
+        .into()
+}
+
+/// A stand-in keyhound that records its arguments and exits with `status`.
+fn recording_keyhound(dir: &TestEnv, status: i32) -> PathBuf {
+    let path = dir.write(
+        "fake-keyhound",
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$(dirname \"$0\")/calls.txt\"\nexit {status}\n"
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    path
+}
+
+fn calls(dir: &TestEnv) -> String {
+    std::fs::read_to_string(dir.path().join("calls.txt")).unwrap_or_default()
+}
+
+/// The keyhound arguments before the output options, for one event.
+fn scan_args_for(fx: &Fixture, env: &[(&str, &str)]) -> String {
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let run = run_action(fx.env.path(), &runner, &fake, env);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let line = calls(&runner.dir);
+    let line = line.trim();
+    let cut = line
+        .find(" --format sarif")
+        .unwrap_or_else(|| panic!("no --format sarif in {line:?}"));
+    line[..cut].to_string()
+}
+
+#[test]
+fn action_chooses_the_scan_from_the_event() {
+    let fx = fixture();
+    let (c1, c3) = (fx.c1.as_str(), fx.c3.as_str());
+    let pr = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("EVENT_BASE_SHA", c1),
+        ("EVENT_HEAD_SHA", c3),
+        ("GITHUB_SHA", c1),
+    ];
+    assert_eq!(
+        scan_args_for(&fx, &pr),
+        format!("scan --range {c1}..{c3} .")
+    );
+    let push = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("EVENT_BEFORE", c1),
+        ("GITHUB_SHA", c3),
+    ];
+    assert_eq!(
+        scan_args_for(&fx, &push),
+        format!("scan --range {c1}..{c3} .")
+    );
+    let new_branch = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("EVENT_BEFORE", ZERO_SHA),
+        ("GITHUB_SHA", c3),
+    ];
+    assert_eq!(scan_args_for(&fx, &new_branch), "scan --history .");
+    for event in ["workflow_dispatch", "schedule"] {
+        assert_eq!(
+            scan_args_for(&fx, &[("GITHUB_EVENT_NAME", event)]),
+            "scan --history ."
+        );
+    }
+    let full = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("EVENT_BASE_SHA", c1),
+        ("INPUT_MODE", "full"),
+    ];
+    assert_eq!(scan_args_for(&fx, &full), "scan --history .");
+    let tree = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("EVENT_BEFORE", c1),
+        ("INPUT_MODE", "working-tree"),
+    ];
+    assert_eq!(scan_args_for(&fx, &tree), "scan .");
+}
+
+#[test]
+fn action_passes_sarif_checklist_baseline_config_and_extra_args() {
+    let fx = fixture();
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let env = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_SARIF_FILE", "reports/out.sarif"),
+        ("INPUT_BASELINE", ".keyhound-baseline.json"),
+        ("INPUT_CONFIG", "ci/keyhound.toml"),
+        ("INPUT_ARGS", "--rules  ci/extra.toml  -j 2"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &fake, &env);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let line = calls(&runner.dir);
+    let checklist = runner.dir.path().join("keyhound-checklist.");
+    let rest = line
+        .trim()
+        .split(" --checklist ")
+        .nth(1)
+        .expect("--checklist");
+    assert!(
+        rest.starts_with(checklist.to_str().expect("UTF-8")),
+        "{line}"
+    );
+    assert!(
+        line.starts_with("scan --history . --format sarif --output reports/out.sarif --checklist "),
+        "{line}"
+    );
+    assert!(
+        line.trim().ends_with(" --baseline .keyhound-baseline.json --config ci/keyhound.toml --rules ci/extra.toml -j 2"),
+        "{line}"
+    );
+    assert!(
+        fx.env.path().join("reports").is_dir(),
+        "the SARIF file's directory is created"
+    );
+}
+
+#[test]
+fn action_rejects_bad_inputs() {
+    let fx = fixture();
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let run = run_action(
+        fx.env.path(),
+        &runner,
+        &fake,
+        &[("INPUT_MODE", "everything")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("::error title=keyhound::mode must be auto, full or working-tree"),
+        "{}",
+        run.stdout
+    );
+    let run = run_action(
+        fx.env.path(),
+        &runner,
+        &fake,
+        &[("INPUT_FAIL_ON_FINDINGS", "maybe")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(calls(&runner.dir).is_empty(), "keyhound did not run");
+}
+
+#[test]
+fn action_exit_status_follows_keyhound_and_fail_on_findings() {
+    let fx = fixture();
+    for (status, fail_on_findings, expected) in [
+        (0, "true", 0),
+        (1, "true", 1),
+        (1, "false", 0),
+        (2, "true", 2),
+        (2, "false", 2),
+    ] {
+        let runner = Runner::new();
+        let fake = recording_keyhound(&runner.dir, status);
+        let env = [
+            ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+            ("INPUT_FAIL_ON_FINDINGS", fail_on_findings),
+        ];
+        let run = run_action(fx.env.path(), &runner, &fake, &env);
+        assert_eq!(
+            run.code, expected,
+            "keyhound {status}, fail-on-findings {fail_on_findings}:\n{}",
+            run.stdout
+        );
+        assert!(
+            runner.outputs().contains(&format!("exit-code={status}\n")),
+            "{}",
+            runner.outputs()
+        );
+    }
+}
+
+#[test]
+fn action_warns_about_shallow_checkouts() {
+    let fx = fixture();
+    let clone = TestEnv::new();
+    let url = format!("file://{}", fx.env.path().display());
+    fx.env
+        .git_in(clone.path(), &["clone", "-q", "--depth", "1", &url, "repo"]);
+    let shallow = clone.path().join("repo");
+
+    // A range whose base the clone lacks: a warning, then a clear error.
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let pr = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("EVENT_BASE_SHA", fx.c1.as_str()),
+        ("EVENT_HEAD_SHA", fx.c3.as_str()),
+    ];
+    let run = run_action(&shallow, &runner, &fake, &pr);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("::warning title=keyhound::the checkout is shallow"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("fetch-depth: 0"), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!(
+        "::error title=keyhound::commit {} is not in the shallow checkout",
+        fx.c1
+    )));
+    assert!(calls(&runner.dir).is_empty());
+
+    // History mode scans what there is, after the warning.
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let run = run_action(
+        &shallow,
+        &runner,
+        &fake,
+        &[("GITHUB_EVENT_NAME", "schedule")],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("::warning title=keyhound::the checkout is shallow"),
+        "{}",
+        run.stdout
+    );
+
+    // The working tree does not need history: no warning.
+    let run = run_action(&shallow, &runner, &fake, &[("INPUT_MODE", "working-tree")]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stdout.contains("::warning"), "{}", run.stdout);
+}
+
+#[test]
+fn action_falls_back_to_history_when_the_old_tip_is_gone() {
+    let fx = fixture();
+    let gone = "1111111111111111111111111111111111111111";
+    let push = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("EVENT_BEFORE", gone),
+        ("GITHUB_SHA", fx.c3.as_str()),
+    ];
+    assert_eq!(scan_args_for(&fx, &push), "scan --history .");
+}
+
+// End to end with the real binary: these need `--range`/`--history` and the SARIF and
+// checklist reporters.
+
+fn sarif_results(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let sarif: serde_json::Value = serde_json::from_str(&text).expect("the SARIF file is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .clone()
+}
+
+#[test]
+fn action_end_to_end_on_a_pull_request_with_a_secret() {
+    let fx = fixture();
+    let runner = Runner::new();
+    let pr = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("EVENT_BASE_SHA", fx.c1.as_str()),
+        ("EVENT_HEAD_SHA", fx.c3.as_str()),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &pr);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let results = sarif_results(&fx.env.path().join("keyhound.sarif"));
+    assert_eq!(results.len(), 1, "{results:?}");
+    let summary = runner.summary();
+    assert!(
+        summary.contains("secrets found in the commits in"),
+        "{summary}"
+    );
+    assert!(summary.contains("# Rotation checklist"), "{summary}");
+    assert!(summary.contains("leak.env"), "{summary}");
+    for text in [
+        &summary,
+        &run.stdout,
+        &run.stderr,
+        &std::fs::read_to_string(fx.env.path().join("keyhound.sarif")).expect("sarif"),
+    ] {
+        assert!(!text.contains(&fx.secret), "a full secret leaked:\n{text}");
+    }
+    assert!(
+        runner.outputs().contains("sarif-file=keyhound.sarif\n"),
+        "{}",
+        runner.outputs()
+    );
+}
+
+#[test]
+fn action_end_to_end_on_a_clean_push() {
+    let fx = fixture();
+    let runner = Runner::new();
+    let push = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("EVENT_BEFORE", fx.c2.as_str()),
+        ("GITHUB_SHA", fx.c3.as_str()),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &push);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(sarif_results(&fx.env.path().join("keyhound.sarif")).is_empty());
+    assert!(
+        runner.summary().contains("no secrets found"),
+        "{}",
+        runner.summary()
+    );
+}
+
+#[test]
+fn action_end_to_end_history_and_working_tree() {
+    let fx = fixture();
+    let runner = Runner::new();
+    let dispatch = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_FAIL_ON_FINDINGS", "false"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &dispatch);
+    assert_eq!(
+        run.code, 0,
+        "fail-on-findings false:\n{}{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("::warning title=keyhound::secrets found"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        sarif_results(&fx.env.path().join("keyhound.sarif")).len(),
+        1
+    );
+    assert!(
+        runner.summary().contains("# Rotation checklist"),
+        "{}",
+        runner.summary()
+    );
+
+    // The secret was deleted in HEAD: the working tree is clean.
+    let runner = Runner::new();
+    let tree = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_MODE", "working-tree"),
+        ("INPUT_SARIF_FILE", "tree.sarif"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &tree);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(sarif_results(&fx.env.path().join("tree.sarif")).is_empty());
+}
