@@ -162,7 +162,9 @@ if [ -n "${INPUT_ARGS:-}" ]; then
     # shellcheck disable=SC2206 # split on whitespace, without globbing, on purpose
     extra=($INPUT_ARGS)
     set +f
-    args+=("${extra[@]}")
+    if [ "${#extra[@]}" -gt 0 ]; then
+        args+=("${extra[@]}")
+    fi
 fi
 
 echo "keyhound: scanning $scope"

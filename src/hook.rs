@@ -82,6 +82,8 @@ pub struct HookPaths {
 impl HookPaths {
     /// Finds the hooks directory of the repository containing `start`.
     pub fn discover(start: &Path) -> Result<HookPaths, HookError> {
+        // Not isolated, unlike the scanners' repositories: core.hooksPath is often set in
+        // the user's global configuration, and git honours it there.
         let repo = gix::discover(start).map_err(|source| HookError::NotARepository {
             path: start.to_path_buf(),
             source,

@@ -70,7 +70,7 @@ fn mostly_one_byte(secret: &[u8]) -> bool {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= haystack.len() && haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// Passwords that documentation and local development defaults use; never real secrets.

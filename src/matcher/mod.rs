@@ -84,9 +84,24 @@ impl Matcher {
                 }
             }
         }
+        // A non-overlapping leftmost-longest search is several times faster than an
+        // overlapping one; a keyword inside a longer one ("secret" in "client_secret") would
+        // then go unreported, so the longer keyword also triggers the shorter one's rules.
+        for i in 0..patterns.len() {
+            for j in 0..patterns.len() {
+                if i != j && patterns[i].contains(patterns[j].as_str()) {
+                    let extra = keyword_rules[j].clone();
+                    for r in extra {
+                        if !keyword_rules[i].contains(&r) {
+                            keyword_rules[i].push(r);
+                        }
+                    }
+                }
+            }
+        }
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("keywords are plain ASCII literals and always compile");
@@ -110,7 +125,7 @@ impl Matcher {
         scratch.touched.clear();
         scratch.matches.clear();
 
-        for hit in self.keywords.find_overlapping_iter(bytes) {
+        for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &rules[r];
                 if content == Content::Binary && !binary_eligible(rule) {
@@ -200,37 +215,52 @@ fn binary_eligible(rule: &crate::rules::Rule) -> bool {
 /// Deduplicates, applies companion requirements, and keeps one match per location:
 /// provider rules beat generic ones, then higher confidence, then the longer secret.
 fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
-    let present: Vec<(usize, usize)> = matches.iter().map(|m| (m.rule, m.secret.start)).collect();
-    matches.retain(|m| match rules.rules[m.rule].requires {
-        None => true,
-        Some((companion, distance)) => present
-            .iter()
-            .any(|&(r, pos)| r == companion && pos.abs_diff(m.secret.start) <= distance),
-    });
+    if rules.rules.iter().any(|r| r.requires.is_some()) {
+        let mut positions: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        for m in matches.iter() {
+            positions.entry(m.rule).or_default().push(m.secret.start);
+        }
+        for list in positions.values_mut() {
+            list.sort_unstable();
+        }
+        matches.retain(|m| match rules.rules[m.rule].requires {
+            None => true,
+            Some((companion, distance)) => positions.get(&companion).is_some_and(|list| {
+                let from = m.secret.start.saturating_sub(distance);
+                let i = list.partition_point(|&p| p < from);
+                list.get(i).is_some_and(|&p| p <= m.secret.start + distance)
+            }),
+        });
+    }
     let rank = |m: &RawMatch| {
         let rule = &rules.rules[m.rule];
-        (
-            !rule.generic,
-            rule.confidence,
-            rule.severity,
-            m.secret.len(),
-        )
+        (!rule.generic, rule.confidence, rule.severity, m.secret.len())
     };
-    // Best first, so that a location's first match is the one to keep.
-    matches.sort_by(|a, b| {
-        rank(b)
-            .cmp(&rank(a))
-            .then(a.secret.start.cmp(&b.secret.start))
-    });
+    matches.sort_by_key(|m| (m.secret.start, m.secret.end));
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
-    for m in matches.drain(..) {
-        let overlaps = kept
-            .iter()
-            .any(|k| k.secret.start < m.secret.end && m.secret.start < k.secret.end);
-        if !overlaps {
-            kept.push(m);
+    let mut cluster: Vec<RawMatch> = Vec::new();
+    let mut cluster_end = 0;
+    // Overlapping matches form clusters; within a cluster the best-ranked win, greedily.
+    let mut flush = |cluster: &mut Vec<RawMatch>, kept: &mut Vec<RawMatch>| {
+        cluster.sort_by(|a, b| rank(b).cmp(&rank(a)).then(a.secret.start.cmp(&b.secret.start)));
+        let first = kept.len();
+        for m in cluster.drain(..) {
+            let overlaps = kept[first..]
+                .iter()
+                .any(|k| k.secret.start < m.secret.end && m.secret.start < k.secret.end);
+            if !overlaps {
+                kept.push(m);
+            }
         }
+    };
+    for m in matches.drain(..) {
+        if !cluster.is_empty() && m.secret.start >= cluster_end {
+            flush(&mut cluster, &mut kept);
+        }
+        cluster_end = if cluster.is_empty() { m.secret.end } else { cluster_end.max(m.secret.end) };
+        cluster.push(m);
     }
+    flush(&mut cluster, &mut kept);
     kept.sort_by_key(|m| (m.secret.start, m.secret.end, m.rule));
     kept
 }

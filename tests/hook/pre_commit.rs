@@ -94,14 +94,14 @@ fn snapshot_of_the_crate(into: &Path) {
 
 /// `pre-commit try-repo CRATE keyhound` in `repo`, with the real HOME (cargo and rustup
 /// live there) and a target directory kept between runs.
-fn try_repo(repo: &Path, krate: &Path) -> Run {
+fn try_repo(repo: &Path, krate: &Path, rev: &str) -> Run {
     Command::new("pre-commit")
         .args([
             "try-repo",
             krate.to_str().expect("UTF-8 path"),
             "keyhound",
             "--ref",
-            "HEAD",
+            rev,
             "--verbose",
         ])
         .current_dir(repo)
@@ -128,19 +128,20 @@ fn pre_commit_try_repo_blocks_a_staged_secret_and_passes_clean_changes() {
     }
     let krate = TestEnv::new();
     snapshot_of_the_crate(krate.path());
+    let rev = krate.git(&["rev-parse", "HEAD"]);
 
     let repo = TestEnv::new();
     repo.git_init();
     repo.write("README.md", "# demo\n");
     repo.git(&["add", "README.md"]);
-    let clean = try_repo(repo.path(), krate.path());
+    let clean = try_repo(repo.path(), krate.path(), &rev);
     assert_eq!(clean.code, 0, "clean:\n{}{}", clean.stdout, clean.stderr);
     assert!(clean.stdout.contains("Passed"), "{}", clean.stdout);
 
     let secret = fake::github_pat("precommitframework");
     repo.write("settings.py", format!("GITHUB_TOKEN = \"{secret}\"\n"));
     repo.git(&["add", "settings.py"]);
-    let leak = try_repo(repo.path(), krate.path());
+    let leak = try_repo(repo.path(), krate.path(), &rev);
     assert_eq!(leak.code, 1, "secret:\n{}{}", leak.stdout, leak.stderr);
     assert!(leak.stdout.contains("Failed"), "{}", leak.stdout);
     assert!(leak.stdout.contains("settings.py"), "{}", leak.stdout);
