@@ -1,1 +1,65 @@
-//! Tests: cli.
+//! Tests: help text, argument errors and exit codes.
+
+use crate::util::TestEnv;
+
+#[test]
+fn help_documents_every_scan_flag_and_exit_codes() {
+    let env = TestEnv::new();
+    let run = env.run(&["scan", "--help"]);
+    assert_eq!(run.code, 0);
+    for flag in [
+        "--format",
+        "--output",
+        "--show-secrets",
+        "--rules",
+        "--no-ignore",
+        "--follow",
+        "--max-file-size",
+        "--threads",
+        "--color",
+        "--quiet",
+        "--history",
+        "--all-objects",
+        "--since",
+        "--staged",
+        "--range",
+        "--config",
+        "--baseline",
+        "--write-baseline",
+        "--checklist",
+    ] {
+        assert!(
+            run.stdout.contains(flag),
+            "--help lacks {flag}:\n{}",
+            run.stdout
+        );
+    }
+    let top = env.run(&["--help"]);
+    assert!(
+        top.stdout.contains("0 nothing found, 1 findings, 2 error"),
+        "{}",
+        top.stdout
+    );
+}
+
+#[test]
+fn bad_arguments_exit_two() {
+    let env = TestEnv::new();
+    for args in [
+        &["scan", "--format", "xml"][..],
+        &["scan", "--max-file-size", "lots"],
+        &["scan", "--staged", "--history"],
+        &["frobnicate"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn stdin_cannot_mix_with_paths() {
+    let env = TestEnv::new();
+    let run = env.run(&["scan", "-", "."]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("stdin"), "{}", run.stderr);
+}

@@ -234,15 +234,24 @@ fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
     }
     let rank = |m: &RawMatch| {
         let rule = &rules.rules[m.rule];
-        (!rule.generic, rule.confidence, rule.severity, m.secret.len())
+        (
+            !rule.generic,
+            rule.confidence,
+            rule.severity,
+            m.secret.len(),
+        )
     };
     matches.sort_by_key(|m| (m.secret.start, m.secret.end));
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
     let mut cluster: Vec<RawMatch> = Vec::new();
     let mut cluster_end = 0;
     // Overlapping matches form clusters; within a cluster the best-ranked win, greedily.
-    let mut flush = |cluster: &mut Vec<RawMatch>, kept: &mut Vec<RawMatch>| {
-        cluster.sort_by(|a, b| rank(b).cmp(&rank(a)).then(a.secret.start.cmp(&b.secret.start)));
+    let flush = |cluster: &mut Vec<RawMatch>, kept: &mut Vec<RawMatch>| {
+        cluster.sort_by(|a, b| {
+            rank(b)
+                .cmp(&rank(a))
+                .then(a.secret.start.cmp(&b.secret.start))
+        });
         let first = kept.len();
         for m in cluster.drain(..) {
             let overlaps = kept[first..]
@@ -257,7 +266,11 @@ fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
         if !cluster.is_empty() && m.secret.start >= cluster_end {
             flush(&mut cluster, &mut kept);
         }
-        cluster_end = if cluster.is_empty() { m.secret.end } else { cluster_end.max(m.secret.end) };
+        cluster_end = if cluster.is_empty() {
+            m.secret.end
+        } else {
+            cluster_end.max(m.secret.end)
+        };
         cluster.push(m);
     }
     flush(&mut cluster, &mut kept);

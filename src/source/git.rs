@@ -160,7 +160,7 @@ pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, GitError> 
     })?;
     let commit = id
         .object()
-        .and_then(|o| Ok(o.peel_to_commit()?))
+        .and_then(|o| o.peel_to_commit())
         .map_err(|e| GitError::Revision {
             rev: rev.to_string(),
             message: e.to_string(),
@@ -433,10 +433,30 @@ pub fn blob_at(
 }
 
 /// Index entries (stage 0, regular files) whose blob differs from HEAD's at that path.
+///
+/// `git commit -a` and `git commit PATH` run hooks against a temporary index named by
+/// `GIT_INDEX_FILE`; that index, not `.git/index`, is what will be committed.
 pub fn staged_blobs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>, GitError> {
-    let index = repo
-        .index_or_empty()
-        .map_err(|e| GitError::Index(e.to_string()))?;
+    let temporary;
+    let shared;
+    let index: &gix::index::File = match std::env::var_os("GIT_INDEX_FILE") {
+        Some(path) => {
+            temporary = gix::index::File::at(
+                std::path::PathBuf::from(path),
+                repo.object_hash(),
+                false,
+                Default::default(),
+            )
+            .map_err(|e| GitError::Index(e.to_string()))?;
+            &temporary
+        }
+        None => {
+            shared = repo
+                .index_or_empty()
+                .map_err(|e| GitError::Index(e.to_string()))?;
+            &shared
+        }
+    };
     let mut head: HashMap<BString, ObjectId> = HashMap::new();
     if let Ok(tree) = repo.head_tree_id() {
         let mut prefix = BString::default();
@@ -452,7 +472,7 @@ pub fn staged_blobs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>, G
         if entry.stage_raw() != 0 || !regular {
             continue;
         }
-        let path = entry.path(&index);
+        let path = entry.path(index);
         if head.get(path) != Some(&entry.id) {
             out.push((path.to_str_lossy().into_owned(), entry.id));
         }
