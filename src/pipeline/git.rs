@@ -147,6 +147,57 @@ fn scan_blobs(
     (found.into_iter().collect(), stats)
 }
 
+/// Every blob the `commits` introduced (diffed against their parents, in parallel),
+/// keeping those `wanted` accepts.
+fn introductions(
+    ctx: &Context<'_>,
+    shared: &gix::ThreadSafeRepository,
+    commits: &[CommitNode],
+    wanted: &(dyn Fn(&ObjectId) -> bool + Sync),
+) -> Vec<Introduced> {
+    let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    commits
+        .par_iter()
+        .fold(
+            || (git::cached(shared), Vec::new()),
+            |(repo, mut out), commit| {
+                if let Err(e) = git::introduced_by(&repo, commit, &trees, wanted, &mut out) {
+                    ctx.messages.error(e);
+                }
+                (repo, out)
+            },
+        )
+        .map(|(_, out)| out)
+        .reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+/// Prints how long each phase took when `KEYHOUND_TIMINGS` is set (for benchmarking).
+struct PhaseTimer {
+    enabled: bool,
+    started: Instant,
+}
+
+impl PhaseTimer {
+    fn new() -> PhaseTimer {
+        PhaseTimer {
+            enabled: std::env::var_os("KEYHOUND_TIMINGS").is_some(),
+            started: Instant::now(),
+        }
+    }
+
+    fn lap(&self, ctx: &Context<'_>, what: &str) {
+        if self.enabled {
+            ctx.messages.warn_raw(&format!(
+                "timing: {:>8.2}s {what}",
+                self.started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+}
+
 /// A blob's bytes, or None if it is over the size limit.
 fn read_blob(repo: &gix::Repository, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, GitError> {
     let header = repo.find_header(id).map_err(|e| GitError::Object {
@@ -171,13 +222,26 @@ fn scan_history(
     tips: &[ObjectId],
     all_objects: bool,
 ) -> Result<Outcome, GitError> {
+    let timer = PhaseTimer::new();
     let (commits, errors) = git::commits(repo, tips, &[]);
+    timer.lap(ctx, &format!("{} commits", commits.len()));
     report_errors(ctx, errors);
-    let (blobs, notes) = if all_objects {
-        git::all_blobs(repo)
-    } else {
-        git::reachable_blobs(repo, &commits)
-    };
+    // Every blob in the object database is scanned once, in pack order and in parallel,
+    // without reading a tree first; the trees are read afterwards, once, to place the
+    // blobs that had findings (and to drop unreachable ones unless --all-objects).
+    let (blobs, notes) = git::all_blobs(shared);
+    timer.lap(ctx, &format!("{} blobs listed", blobs.len()));
+    report_errors(ctx, notes.errors);
+    let (mut found, stats) = scan_blobs(ctx, shared, &blobs);
+    timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
+    let wanted: HashSet<ObjectId> = found.keys().copied().collect();
+    let head_tree = repo.head_tree_id().ok().map(|t| t.detach());
+    let (index, notes) = git::TreeIndex::build(
+        shared,
+        commits.iter().map(|c| c.tree).chain(head_tree),
+        &wanted,
+    );
+    timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
     if notes.submodules > 0 {
         ctx.messages.warn(format!(
@@ -185,18 +249,12 @@ fn scan_history(
             notes.submodules
         ));
     }
-    let (found, stats) = scan_blobs(ctx, shared, &blobs);
-    let wanted: HashSet<ObjectId> = found.keys().copied().collect();
-    let mut introductions = Vec::new();
-    if !wanted.is_empty() {
-        for commit in &commits {
-            if let Err(e) =
-                git::introduced_by(repo, commit, &|id| wanted.contains(id), &mut introductions)
-            {
-                ctx.messages.error(e);
-            }
-        }
+    let introductions = git::introductions_from_index(&index, &commits);
+    if !all_objects {
+        let reachable: HashSet<ObjectId> = introductions.iter().map(|i| i.blob).collect();
+        found.retain(|blob, _| reachable.contains(blob));
     }
+    timer.lap(ctx, "provenance");
     let findings = attach_provenance(repo, found, &introductions)?;
     Ok(Outcome {
         findings,
@@ -212,12 +270,7 @@ fn scan_introduced(
     repo: &gix::Repository,
     commits: &[CommitNode],
 ) -> Result<Outcome, GitError> {
-    let mut introductions = Vec::new();
-    for commit in commits {
-        if let Err(e) = git::introduced_by(repo, commit, &|_| true, &mut introductions) {
-            ctx.messages.error(e);
-        }
-    }
+    let introductions = introductions(ctx, shared, commits, &|_| true);
     let mut blobs: Vec<ObjectId> = introductions.iter().map(|i| i.blob).collect();
     blobs.sort();
     blobs.dedup();

@@ -237,18 +237,15 @@ fn reachable_ids(repo: &gix::Repository, tips: &[ObjectId]) -> HashSet<ObjectId>
 }
 
 fn read_tree(repo: &gix::Repository, id: ObjectId) -> Result<Vec<TreeEntry>, GitError> {
-    let object = repo.find_object(id).map_err(|e| object_error(id, e))?;
-    let tree = object.try_into_tree().map_err(|e| object_error(id, e))?;
-    let decoded = tree.decode().map_err(|e| object_error(id, e))?;
-    Ok(decoded
-        .entries
-        .iter()
-        .map(|e| TreeEntry {
-            name: e.filename.to_owned(),
-            mode: e.mode,
-            id: e.oid.to_owned(),
+    let mut entries = Vec::new();
+    for_each_entry(repo, id, |mode, id, name| {
+        entries.push(TreeEntry {
+            name: name.into(),
+            mode,
+            id,
         })
-        .collect())
+    })?;
+    Ok(entries)
 }
 
 /// What a tree walk found besides blobs.
@@ -259,61 +256,233 @@ pub struct WalkNotes {
     pub errors: Vec<GitError>,
 }
 
-/// Every distinct blob in the trees of `commits`, walking each distinct tree once.
-pub fn reachable_blobs(
+/// A thread-local repository handle with an object cache, so that trees read again
+/// (root trees shared by many commits' diffs) are not inflated again.
+pub fn cached(shared: &gix::ThreadSafeRepository) -> gix::Repository {
+    let mut repo = shared.to_thread_local();
+    repo.object_cache_size_if_unset(16 << 20);
+    repo
+}
+
+/// Calls `f(mode, id, name)` for each entry of tree `id`, without copying names.
+fn for_each_entry(
     repo: &gix::Repository,
-    commits: &[CommitNode],
-) -> (Vec<ObjectId>, WalkNotes) {
-    let mut seen_trees: HashSet<ObjectId> = HashSet::new();
-    let mut blobs: HashSet<ObjectId> = HashSet::new();
-    let mut notes = WalkNotes::default();
-    let mut stack: Vec<ObjectId> = commits.iter().map(|c| c.tree).collect();
-    while let Some(tree) = stack.pop() {
-        if !seen_trees.insert(tree) {
-            continue;
-        }
-        match read_tree(repo, tree) {
-            Ok(entries) => {
-                for e in entries {
-                    if e.mode.is_tree() {
-                        stack.push(e.id);
-                    } else if e.mode.is_commit() {
-                        notes.submodules += 1;
-                    } else if e.mode.is_blob() {
-                        blobs.insert(e.id);
-                    }
-                }
-            }
-            Err(err) => notes.errors.push(err),
-        }
+    id: ObjectId,
+    mut f: impl FnMut(EntryMode, ObjectId, &[u8]),
+) -> Result<(), GitError> {
+    let object = repo.find_object(id).map_err(|e| object_error(id, e))?;
+    if object.kind != gix::object::Kind::Tree {
+        return Err(object_error(
+            id,
+            format!("expected a tree, found a {}", object.kind),
+        ));
     }
-    let mut blobs: Vec<ObjectId> = blobs.into_iter().collect();
-    blobs.sort();
-    (blobs, notes)
+    for entry in gix::objs::TreeRefIter::from_bytes(&object.data, repo.object_hash()) {
+        let entry = entry.map_err(|e| object_error(id, e))?;
+        f(entry.mode, entry.oid.to_owned(), entry.filename);
+    }
+    Ok(())
 }
 
 /// Every blob in the object database, reachable or not (`--all-objects`).
-pub fn all_blobs(repo: &gix::Repository) -> (Vec<ObjectId>, WalkNotes) {
+pub fn all_blobs(shared: &gix::ThreadSafeRepository) -> (Vec<ObjectId>, WalkNotes) {
+    use rayon::prelude::*;
     let mut notes = WalkNotes::default();
-    let mut blobs = Vec::new();
-    let iter = match repo.objects.iter() {
-        Ok(iter) => iter,
+    let repo = shared.to_thread_local();
+    let ids: Vec<ObjectId> = match repo.objects.iter() {
+        Ok(iter) => iter.filter_map(Result::ok).collect(),
         Err(e) => {
             notes.errors.push(GitError::References(e.to_string()));
-            return (blobs, notes);
+            return (Vec::new(), notes);
         }
     };
-    for id in iter {
-        let Ok(id) = id else { continue };
-        match repo.find_header(id) {
-            Ok(header) if header.kind() == gix::object::Kind::Blob => blobs.push(id),
-            Ok(_) => {}
-            Err(e) => notes.errors.push(object_error(id, e)),
-        }
+    let results: Vec<(Vec<ObjectId>, Vec<GitError>)> = ids
+        .par_chunks(1024)
+        .map_init(
+            || shared.to_thread_local(),
+            |repo, chunk| {
+                let mut blobs = Vec::new();
+                let mut errors = Vec::new();
+                for &id in chunk {
+                    match repo.find_header(id) {
+                        Ok(h) if h.kind() == gix::object::Kind::Blob => blobs.push(id),
+                        Ok(_) => {}
+                        Err(e) => errors.push(object_error(id, e)),
+                    }
+                }
+                (blobs, errors)
+            },
+        )
+        .collect();
+    let mut blobs = Vec::new();
+    for (b, e) in results {
+        blobs.extend(b);
+        notes.errors.extend(e);
     }
     blobs.sort();
     blobs.dedup();
     (blobs, notes)
+}
+
+/// Where some blobs of interest sit in the reachable trees: built in one parallel pass
+/// over every distinct tree, keeping only subtree links and entries of those blobs.
+pub struct TreeIndex {
+    /// Trees with subtrees or blobs of interest; a tree absent here has neither.
+    nodes: HashMap<ObjectId, TreeNode>,
+    /// Interned entry names (most repeat across versions of a tree).
+    names: Vec<BString>,
+}
+
+/// One tree, reduced: its subtrees, and the blobs of interest directly in it, by name index.
+#[derive(Default)]
+struct TreeNode {
+    subtrees: Box<[(u32, ObjectId)]>,
+    wanted: Box<[(u32, ObjectId)]>,
+}
+
+/// `(path, blob)` pairs of the blobs of interest under a tree.
+pub type Placements = std::sync::Arc<Vec<(BString, ObjectId)>>;
+
+impl TreeIndex {
+    /// Reads every tree reachable from `roots` once (level by level, in parallel) and
+    /// records where the blobs in `wanted` are.
+    pub fn build(
+        shared: &gix::ThreadSafeRepository,
+        roots: impl IntoIterator<Item = ObjectId>,
+        wanted: &HashSet<ObjectId>,
+    ) -> (TreeIndex, WalkNotes) {
+        use rayon::prelude::*;
+        let mut nodes: HashMap<ObjectId, TreeNode> = HashMap::new();
+        let mut names: Vec<BString> = Vec::new();
+        let mut name_ids: HashMap<BString, u32> = HashMap::new();
+        let mut notes = WalkNotes::default();
+        let mut seen: HashSet<ObjectId> = HashSet::new();
+        let mut level: Vec<ObjectId> = roots.into_iter().filter(|t| seen.insert(*t)).collect();
+        while !level.is_empty() {
+            type Entries = Vec<(BString, ObjectId)>;
+            type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
+            let results: Vec<Chunk> = level
+                .par_chunks(256)
+                .map_init(
+                    || shared.to_thread_local(),
+                    |repo, chunk| {
+                        let (mut out, mut submodules, mut errors) = (Vec::new(), 0, Vec::new());
+                        for &tree in chunk {
+                            let (mut subtrees, mut found) = (Vec::new(), Vec::new());
+                            let read = for_each_entry(repo, tree, |mode, id, name| {
+                                if mode.is_tree() {
+                                    subtrees.push((name.into(), id));
+                                } else if mode.is_commit() {
+                                    submodules += 1;
+                                } else if mode.is_blob() && wanted.contains(&id) {
+                                    found.push((name.into(), id));
+                                }
+                            });
+                            match read {
+                                Ok(()) => out.push((tree, subtrees, found)),
+                                Err(e) => errors.push(e),
+                            }
+                        }
+                        (out, submodules, errors)
+                    },
+                )
+                .collect();
+            level = Vec::new();
+            let mut intern = |name: BString| -> u32 {
+                *name_ids.entry(name).or_insert_with_key(|n| {
+                    names.push(n.clone());
+                    (names.len() - 1) as u32
+                })
+            };
+            for (out, submodules, errors) in results {
+                notes.submodules += submodules;
+                notes.errors.extend(errors);
+                for (tree, subtrees, found) in out {
+                    level.extend(
+                        subtrees
+                            .iter()
+                            .map(|(_, id)| *id)
+                            .filter(|id| seen.insert(*id)),
+                    );
+                    if subtrees.is_empty() && found.is_empty() {
+                        continue;
+                    }
+                    let node = TreeNode {
+                        subtrees: subtrees
+                            .into_iter()
+                            .map(|(n, id)| (intern(n), id))
+                            .collect(),
+                        wanted: found.into_iter().map(|(n, id)| (intern(n), id)).collect(),
+                    };
+                    nodes.insert(tree, node);
+                }
+            }
+        }
+        (TreeIndex { nodes, names }, notes)
+    }
+
+    /// The blobs of interest under `tree`, with their paths (memoised in `memo`).
+    pub fn placements(
+        &self,
+        tree: ObjectId,
+        memo: &mut HashMap<ObjectId, Placements>,
+    ) -> Placements {
+        if let Some(p) = memo.get(&tree) {
+            return p.clone();
+        }
+        let mut out = Vec::new();
+        if let Some(node) = self.nodes.get(&tree) {
+            out.extend(
+                node.wanted
+                    .iter()
+                    .map(|(n, id)| (self.names[*n as usize].clone(), *id)),
+            );
+            for (name, sub) in node.subtrees.iter() {
+                for (path, blob) in self.placements(*sub, memo).iter() {
+                    let mut full = self.names[*name as usize].clone();
+                    full.push_byte(b'/');
+                    full.push_str(path);
+                    out.push((full, *blob));
+                }
+            }
+        }
+        let p = std::sync::Arc::new(out);
+        memo.insert(tree, p.clone());
+        p
+    }
+}
+
+/// For every commit, the blobs of interest it introduced: present in its tree at a path
+/// where no parent had them. Uses the [`TreeIndex`], so no tree is read again.
+pub fn introductions_from_index(index: &TreeIndex, commits: &[CommitNode]) -> Vec<Introduced> {
+    let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    let mut memo = HashMap::new();
+    let mut out = Vec::new();
+    for c in commits {
+        let here = index.placements(c.tree, &mut memo);
+        if here.is_empty() {
+            continue;
+        }
+        let parents: Vec<Placements> = c
+            .parents
+            .iter()
+            .filter_map(|p| trees.get(p))
+            .map(|t| index.placements(*t, &mut memo))
+            .collect();
+        for (path, blob) in here.iter() {
+            if !parents
+                .iter()
+                .any(|p| p.iter().any(|(pp, pb)| pb == blob && pp == path))
+            {
+                out.push(Introduced {
+                    blob: *blob,
+                    path: path.to_str_lossy().into_owned(),
+                    commit: c.id,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A blob that a commit introduced at a path (added or changed it there).
@@ -326,19 +495,23 @@ pub struct Introduced {
 
 /// The blobs `commit` introduced relative to its parents, keeping those `wanted` accepts.
 /// For a merge, a blob counts only if no parent had it at that path.
+/// `trees` maps known commits to their trees, so parents need not be read again.
 pub fn introduced_by(
     repo: &gix::Repository,
     commit: &CommitNode,
+    trees: &HashMap<ObjectId, ObjectId>,
     wanted: &dyn Fn(&ObjectId) -> bool,
     out: &mut Vec<Introduced>,
 ) -> Result<(), GitError> {
-    let parents: Vec<CommitNode> = commit
-        .parents
-        .iter()
-        .filter(|p| repo.has_object(*p))
-        .map(|p| read_commit(repo, *p))
-        .collect::<Result<_, _>>()?;
-    let first_parent_tree = parents.first().map(|p| p.tree);
+    let mut parent_trees = Vec::with_capacity(commit.parents.len());
+    for p in &commit.parents {
+        match trees.get(p) {
+            Some(tree) => parent_trees.push(*tree),
+            None if repo.has_object(*p) => parent_trees.push(read_commit(repo, *p)?.tree),
+            None => {}
+        }
+    }
+    let first_parent_tree = parent_trees.first().copied();
     let mut changed = Vec::new();
     let mut prefix = BString::default();
     diff_trees(
@@ -351,8 +524,8 @@ pub fn introduced_by(
     )?;
     for (path, blob) in changed {
         let mut in_other_parent = false;
-        for p in parents.iter().skip(1) {
-            if blob_at(repo, p.tree, path.as_bstr())? == Some(blob) {
+        for tree in parent_trees.iter().skip(1) {
+            if blob_at(repo, *tree, path.as_bstr())? == Some(blob) {
                 in_other_parent = true;
                 break;
             }
@@ -369,6 +542,7 @@ pub fn introduced_by(
 }
 
 /// Blobs in `new` that differ from `old` at the same path (all of `new` when `old` is None).
+/// Both trees are in git's entry order, so one merge pass pairs their entries.
 fn diff_trees(
     repo: &gix::Repository,
     old: Option<ObjectId>,
@@ -380,16 +554,27 @@ fn diff_trees(
     if old == Some(new) {
         return Ok(());
     }
-    let old_entries: HashMap<BString, (EntryMode, ObjectId)> = match old {
-        Some(id) => read_tree(repo, id)?
-            .into_iter()
-            .map(|e| (e.name, (e.mode, e.id)))
-            .collect(),
-        None => HashMap::new(),
+    let old_entries = match old {
+        Some(id) => read_tree(repo, id)?,
+        None => Vec::new(),
     };
-    for e in read_tree(repo, new)? {
-        let before = old_entries.get(&e.name);
-        if before.is_some_and(|(_, id)| *id == e.id) {
+    let new_entries = read_tree(repo, new)?;
+    let mut o = 0;
+    for e in &new_entries {
+        while o < old_entries.len()
+            && git_order(
+                &old_entries[o].name,
+                old_entries[o].mode.is_tree(),
+                &e.name,
+                e.mode.is_tree(),
+            ) == std::cmp::Ordering::Less
+        {
+            o += 1;
+        }
+        let before = old_entries
+            .get(o)
+            .filter(|b| b.name == e.name && b.mode.is_tree() == e.mode.is_tree());
+        if before.is_some_and(|b| b.id == e.id) {
             continue;
         }
         let len = prefix.len();
@@ -398,14 +583,22 @@ fn diff_trees(
         }
         prefix.push_str(&e.name);
         if e.mode.is_tree() {
-            let old_sub = before.filter(|(m, _)| m.is_tree()).map(|(_, id)| *id);
-            diff_trees(repo, old_sub, e.id, prefix, wanted, out)?;
+            diff_trees(repo, before.map(|b| b.id), e.id, prefix, wanted, out)?;
         } else if e.mode.is_blob() && wanted(&e.id) {
             out.push((prefix.clone(), e.id));
         }
         prefix.truncate(len);
     }
     Ok(())
+}
+
+/// Git's tree entry order: by name, with a tree's name compared as if it ended in `/`.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
+        next(a, a_tree).cmp(&next(b, b_tree))
+    })
 }
 
 /// The blob at `path` in `tree`, if any.
