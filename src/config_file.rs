@@ -194,7 +194,7 @@ impl Settings {
             settings.rule_files.push(resolved);
         }
         for (id, level) in &syntax.severity {
-            let severity = parse_severity(level.get_ref()).ok_or_else(|| {
+            let severity = Severity::parse(level.get_ref()).ok_or_else(|| {
                 let message = format!(
                     "severity {:?} of rule \"{id}\" is not one of critical, high, medium, low, info",
                     level.get_ref()
@@ -354,18 +354,6 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
-}
-
-fn parse_severity(text: &str) -> Option<Severity> {
-    [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == text)
 }
 
 /// Compiles gitignore-style globs (relative paths, matched from the scan root).

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod config_file;
+pub mod date;
 pub mod exit;
 pub mod finding;
 pub mod hook;

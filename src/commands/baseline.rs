@@ -1,7 +1,7 @@
 //! `keyhound baseline mark`: record a decision about a baselined secret in the ledger.
 #![allow(clippy::print_stdout)]
 
-use crate::baseline::{self, Baseline};
+use crate::baseline::Baseline;
 use crate::cli::{BaselineCommand, BaselineStatus};
 use crate::exit::ExitStatus;
 
@@ -15,7 +15,7 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
             file,
         } => {
             let mut ledger = Baseline::load(&file)?;
-            let date = baseline::today();
+            let date = crate::date::today();
             let full = ledger.mark(&file, &fingerprint, status, note.as_deref(), &date)?;
             ledger.save(&file)?;
             println!(

@@ -45,7 +45,7 @@ pub fn scan_git(
             let tips = git::ref_tips(&repo)?;
             let mut outcome = match since {
                 Some(since) => {
-                    let (commits, errors) = match git::parse_date(since) {
+                    let (commits, errors) = match crate::date::parse_date(since) {
                         Some(date) => {
                             let (all, errors) = git::commits(&repo, &tips, &[]);
                             (all.into_iter().filter(|c| c.time >= date).collect(), errors)

@@ -152,7 +152,7 @@ pub fn occurrences_from_report(
                     super::json::JSON_VERSION
                 )));
             }
-            let severity = parse_severity(&e.severity)
+            let severity = Severity::parse(&e.severity)
                 .ok_or_else(|| err(format!("unknown severity \"{}\"", e.severity)))?;
             let redacted = redact_again(&e.secret, &e.rule, rules);
             Ok(Occurrence {
@@ -175,18 +175,6 @@ pub fn occurrences_from_report(
             })
         })
         .collect()
-}
-
-fn parse_severity(s: &str) -> Option<Severity> {
-    [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ]
-    .into_iter()
-    .find(|v| v.as_str() == s)
 }
 
 /// A report's `secret` is redacted unless it was written with `--show-secrets`; a full

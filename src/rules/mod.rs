@@ -49,7 +49,8 @@ pub enum Checksum {
 }
 
 impl Severity {
-    fn parse(s: &str) -> Option<Severity> {
+    /// Parses the lowercase name used in rule files and output.
+    pub fn parse(s: &str) -> Option<Severity> {
         Some(match s {
             "info" => Severity::Info,
             "low" => Severity::Low,

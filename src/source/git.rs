@@ -13,6 +13,7 @@ use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 
+use crate::date::rfc3339;
 use crate::provenance::CommitInfo;
 
 /// Why a repository or one of its objects could not be read.
@@ -100,56 +101,6 @@ pub fn commit_info(repo: &gix::Repository, id: ObjectId) -> Result<CommitInfo, G
         time,
         summary,
     })
-}
-
-/// `2024-01-02T03:04:05Z` from seconds since the epoch (UTC).
-pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// Seconds since the epoch of `YYYY-MM-DD` (UTC midnight), if it is such a date.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if parts.next().is_some()
-        || !(1..=12).contains(&m)
-        || !(1..=31).contains(&d)
-        || text.len() != 10
-    {
-        return None;
-    }
-    // Inverse of civil_from_days.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
 /// Resolves a revision (`main`, `HEAD~2`, a commit id) to a commit id.
@@ -767,13 +718,13 @@ fn in_unchanged_dir(path: &gix::bstr::BStr, unchanged: &HashSet<BString>) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cmp::Ordering::*;
 
     #[test]
-    fn dates_round_trip() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_704_164_645), "2024-01-02T03:04:05Z");
-        assert_eq!(parse_date("2024-01-02"), Some(1_704_153_600));
-        assert_eq!(parse_date("2024-13-02"), None);
-        assert_eq!(parse_date("main"), None);
+    fn tree_entry_order_treats_trees_as_ending_in_slash() {
+        assert_eq!(git_order(b"a", false, b"b", false), Less);
+        assert_eq!(git_order(b"foo", true, b"foo.c", false), Greater, "'foo/' sorts after 'foo.c'");
+        assert_eq!(git_order(b"foo", false, b"foo.c", false), Less);
+        assert_eq!(git_order(b"foo", true, b"foo", true), Equal);
     }
 }
