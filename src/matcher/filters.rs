@@ -26,7 +26,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "replace",
     "xxxx",
     "****",
-    "....",
+    "...",
     "<",
     ">",
     "fake",
@@ -48,7 +48,17 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    mostly_one_byte(secret) || has_run(secret, 6)
+    mostly_one_byte(secret) || has_run(secret, 6) || has_sequence(&lower, 5)
+}
+
+/// True when `n` consecutive letters or digits appear in order (`abcde`, `vwxyz`, `34567`):
+/// documentation keys typed by hand, vanishingly rare in random ones.
+fn has_sequence(lower: &[u8], n: usize) -> bool {
+    lower.windows(n).any(|w| {
+        w[0].is_ascii_alphanumeric()
+            && w.windows(2)
+                .all(|p| p[1] == p[0] + 1 && p[1].is_ascii_alphanumeric())
+    })
 }
 
 /// True when some byte repeats `n` times in a row (`000000`, `xxxxxx`).
@@ -209,6 +219,23 @@ pub fn is_reference(secret: &[u8]) -> bool {
     if s.first() == Some(&b':') {
         return true;
     }
+    // Template interpolation: `{name}`, f"share-{id}", `{current_phrase}`.
+    if let Some(open) = s.iter().position(|&b| b == b'{') {
+        if let Some(close) = s[open..].iter().position(|&b| b == b'}') {
+            let inner = &s[open + 1..open + close];
+            if !inner.is_empty()
+                && inner
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            {
+                return true;
+            }
+        }
+    }
+    // Indexing into a structure: `Shards[-1].ShardId`, `config["key"]`.
+    if s.contains(&b'[') && s.contains(&b']') && s.contains(&b'.') {
+        return true;
+    }
     if s.len() > 1 && s[0] == b'$' && (s[1].is_ascii_alphabetic() || s[1] == b'_') {
         return true;
     }
@@ -231,7 +258,8 @@ pub fn is_reference(secret: &[u8]) -> bool {
 /// git SHAs and sha256/512 hex, UUIDs, lockfile integrity strings, URLs, paths, data URIs.
 pub fn is_structured_non_secret(secret: &[u8]) -> bool {
     let all_hex = secret.iter().all(u8::is_ascii_hexdigit);
-    if all_hex && matches!(secret.len(), 40 | 56 | 64 | 96 | 128) {
+    // Digests (40/56/64/96/128) and short hex ids or hash prefixes (under 20).
+    if all_hex && (matches!(secret.len(), 40 | 56 | 64 | 96 | 128) || secret.len() < 20) {
         return true;
     }
     if is_uuid(secret) {
@@ -290,7 +318,11 @@ pub fn is_wordlike(secret: &[u8]) -> bool {
         return true;
     }
     // Letters only: words and CamelCase have few capitals; random strings about half.
+    // Short letters-only values (`OpenIDCode`, `AWSAccessKeyId`) are names, not keys.
     if secret.iter().all(u8::is_ascii_alphabetic) {
+        if secret.len() < 16 {
+            return true;
+        }
         let upper = secret.iter().filter(|b| b.is_ascii_uppercase()).count();
         return upper * 10 < secret.len() * 3 || upper * 10 > secret.len() * 7;
     }
@@ -453,6 +485,38 @@ const SECRET_WORD_ENDINGS: &[&str] = &[
     "credential",
 ];
 
+/// Words that, before `token`, name something that is not a credential: pagination
+/// cursors, idempotency and CSRF tokens, change markers.
+const TOKEN_NON_SECRET_QUALIFIERS: &[&str] = &[
+    "next",
+    "page",
+    "pagination",
+    "continuation",
+    "sync",
+    "cursor",
+    "marker",
+    "update",
+    "idempotency",
+    "client",
+    "request",
+    "csrf",
+    "xsrf",
+    "cancel",
+    "resume",
+    "change",
+    "policy",
+    "lex",
+    "parse",
+    "cancellation",
+    "end",
+    "start",
+    "eof",
+    "first",
+    "last",
+    "prev",
+    "previous",
+];
+
 /// Words that turn a following `key` into a secret's name (`api_key`, `signing_key`).
 const KEY_QUALIFIERS: &[&str] = &[
     "api",
@@ -486,8 +550,6 @@ const KEY_QUALIFIERS: &[&str] = &[
 /// Words that may follow a secret word at the end of a name (`SECRET_KEY_BASE`, `PASSWORD_VALUE`).
 const SECRET_TRAILERS: &[&str] = &[
     "value",
-    "str",
-    "string",
     "b64",
     "base64",
     "hex",
@@ -524,6 +586,10 @@ pub fn is_secret_name(name: &[u8]) -> bool {
     if NON_SECRET_SUFFIXES.contains(&last) {
         return false;
     }
+    if last == "token" && end > 1 && TOKEN_NON_SECRET_QUALIFIERS.contains(&words[end - 2].as_str())
+    {
+        return false;
+    }
     SECRET_WORD_ENDINGS.iter().any(|e| last.ends_with(e))
         || last == "pass"
         || last == "auth"
@@ -557,7 +623,23 @@ fn split_words(name: &[u8]) -> Vec<String> {
 
 /// All checks a generic rule's value goes through; `true` means "reject".
 pub fn reject_generic_value(secret: &[u8], min_entropy: Option<f64>) -> bool {
-    secret.len() < 8
+    let lower = secret.to_ascii_lowercase();
+    // A value that spells out what it is ("webdavgeneratedpassword2", "my-secret-token").
+    let self_describing = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "localhost",
+        "127.0.0.1",
+    ]
+    .iter()
+    .any(|w| contains(&lower, w.as_bytes()));
+    self_describing
+        || has_sequence(&lower, 4)
+        || secret.len() < 8
         || is_weak_password(secret)
         || is_reference(secret)
         || is_structured_non_secret(secret)

@@ -723,7 +723,11 @@ mod tests {
     #[test]
     fn tree_entry_order_treats_trees_as_ending_in_slash() {
         assert_eq!(git_order(b"a", false, b"b", false), Less);
-        assert_eq!(git_order(b"foo", true, b"foo.c", false), Greater, "'foo/' sorts after 'foo.c'");
+        assert_eq!(
+            git_order(b"foo", true, b"foo.c", false),
+            Greater,
+            "'foo/' sorts after 'foo.c'"
+        );
         assert_eq!(git_order(b"foo", false, b"foo.c", false), Less);
         assert_eq!(git_order(b"foo", true, b"foo", true), Equal);
     }
