@@ -344,3 +344,36 @@ fn hard_negatives_produce_nothing() {
     assert_eq!(run.json(), serde_json::json!([]), "stderr: {}", run.stderr);
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn data_uris_and_minified_javascript_are_not_secrets() {
+    // Deterministic pseudo-random bytes, base64-encoded, as an inlined image and font.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..3000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as u8
+        })
+        .collect();
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b64: String = bytes
+        .chunks(3)
+        .flat_map(|c| {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            (0..4).map(move |i| ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char)
+        })
+        .collect();
+    let env = TestEnv::new();
+    env.write("site.css", format!(".logo{{background:url(data:image/png;base64,{b64})}}\n@font-face{{src:url(data:font/woff2;base64,{b64})}}\n"));
+    env.write(
+        "app.min.js",
+        "function a(t){return fetch(u,{headers:{Authorization:\"Bearer \"+t,\"X-Api-Key\":e.apiKey}})}var token=n.token||\"\",password=o.password;".repeat(40),
+    );
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(run.json(), serde_json::json!([]));
+    assert_eq!(run.code, 0);
+}

@@ -84,24 +84,28 @@ impl Matcher {
                 }
             }
         }
-        // A non-overlapping leftmost-longest search is several times faster than an
-        // overlapping one; a keyword inside a longer one ("secret" in "client_secret") would
-        // then go unreported, so the longer keyword also triggers the shorter one's rules.
+        // A non-overlapping search (standard semantics) is several times faster than an
+        // overlapping one, but reports only one of two keywords where one contains the other
+        // ("secret" in "client_secret"); so each of the two also triggers the other's rules.
+        let mut extra: Vec<(usize, usize)> = Vec::new();
         for i in 0..patterns.len() {
             for j in 0..patterns.len() {
                 if i != j && patterns[i].contains(patterns[j].as_str()) {
-                    let extra = keyword_rules[j].clone();
-                    for r in extra {
-                        if !keyword_rules[i].contains(&r) {
-                            keyword_rules[i].push(r);
-                        }
-                    }
+                    extra.push((i, j));
+                    extra.push((j, i));
+                }
+            }
+        }
+        for (to, from) in extra {
+            for r in keyword_rules[from].clone() {
+                if !keyword_rules[to].contains(&r) {
+                    keyword_rules[to].push(r);
                 }
             }
         }
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("keywords are plain ASCII literals and always compile");
