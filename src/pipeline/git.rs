@@ -236,11 +236,13 @@ fn scan_history(
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = repo.head_tree_id().ok().map(|t| t.detach());
-    let (index, notes) = git::TreeIndex::build(
-        shared,
-        commits.iter().map(|c| c.tree).chain(head_tree),
-        &wanted,
-    );
+    // Nothing found: no tree needs reading at all.
+    let roots: Vec<ObjectId> = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        commits.iter().map(|c| c.tree).chain(head_tree).collect()
+    };
+    let (index, notes) = git::TreeIndex::build(shared, roots, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
     if notes.submodules > 0 {
