@@ -5,6 +5,10 @@
 //! [`is_placeholder`] applies to every rule; the rest apply to generic rules only,
 //! where the regex knows little about the value.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::entropy::shannon;
 
 /// Words that mark a value as a stand-in rather than a key, in any rule.
@@ -42,10 +46,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return false;
     }
     let lower = secret.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS
-        .iter()
-        .any(|w| contains(&lower, w.as_bytes()))
-    {
+    if any_of(&PLACEHOLDERS, PLACEHOLDER_WORDS, &lower) {
         return true;
     }
     mostly_one_byte(secret) || has_run(secret, 6) || has_sequence(&lower, 5)
@@ -79,8 +80,15 @@ fn mostly_one_byte(secret: &[u8]) -> bool {
     max * 10 >= secret.len() * 6
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(haystack, needle).is_some()
+static PLACEHOLDERS: OnceLock<AhoCorasick> = OnceLock::new();
+static REFERENCES: OnceLock<AhoCorasick> = OnceLock::new();
+static SELF_DESCRIBING: OnceLock<AhoCorasick> = OnceLock::new();
+
+/// Whether `haystack` contains any of `words`: one automaton pass instead of one
+/// substring search per word (these run on every candidate match).
+fn any_of(cell: &OnceLock<AhoCorasick>, words: &[&str], haystack: &[u8]) -> bool {
+    cell.get_or_init(|| AhoCorasick::new(words).expect("filter words are plain literals"))
+        .is_match(haystack)
 }
 
 /// Passwords that documentation and local development defaults use; never real secrets.
@@ -208,10 +216,7 @@ const REFERENCE_MARKERS: &[&str] = &[
 /// Whether a generic value refers to a secret instead of containing one.
 pub fn is_reference(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
-    if REFERENCE_MARKERS
-        .iter()
-        .any(|m| contains(&lower, m.as_bytes()))
-    {
+    if any_of(&REFERENCES, REFERENCE_MARKERS, &lower) {
         return true;
     }
     // `$NAME`, `%NAME%`, `@NAME@`: shell, Windows and build-tool variables.
@@ -625,7 +630,7 @@ fn split_words(name: &[u8]) -> Vec<String> {
 pub fn reject_generic_value(secret: &[u8], min_entropy: Option<f64>) -> bool {
     let lower = secret.to_ascii_lowercase();
     // A value that spells out what it is ("webdavgeneratedpassword2", "my-secret-token").
-    let self_describing = [
+    const SELF_DESCRIBING_WORDS: &[&str] = &[
         "password",
         "passwd",
         "secret",
@@ -634,9 +639,8 @@ pub fn reject_generic_value(secret: &[u8], min_entropy: Option<f64>) -> bool {
         "api_key",
         "localhost",
         "127.0.0.1",
-    ]
-    .iter()
-    .any(|w| contains(&lower, w.as_bytes()));
+    ];
+    let self_describing = any_of(&SELF_DESCRIBING, SELF_DESCRIBING_WORDS, &lower);
     self_describing
         || has_sequence(&lower, 4)
         || secret.len() < 8
