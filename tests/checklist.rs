@@ -298,6 +298,26 @@ fn baseline_rotated_items_are_shown_done() {
     assert!(open.contains("- **Baseline status:** open"));
     assert!(!open.contains("- [x]"));
 
+    // `scan --baseline --checklist` writes the same ledger: baselined secrets are left out
+    // of the report but listed in the checklist, rotated ones done.
+    let run = env.run(&[
+        "scan",
+        ".",
+        "-q",
+        "--baseline",
+        "baseline.json",
+        "--checklist",
+        "ROTATION.md",
+    ]);
+    assert_eq!(
+        run.code, 0,
+        "everything is baselined: {}{}",
+        run.stdout, run.stderr
+    );
+    let from_scan = read(&env, "ROTATION.md");
+    assert!(from_scan.contains("; 1 already rotated."), "{from_scan}");
+    assert_eq!(headings(&from_scan), heads);
+
     let run = env.run(&[
         "checklist",
         "report.json",

@@ -7,9 +7,9 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::baseline::Baseline;
-use crate::cli::{BaselineStatus, ChecklistArgs, ChecklistFormat};
+use crate::cli::{ChecklistArgs, ChecklistFormat};
 use crate::exit::ExitStatus;
-use crate::report::checklist::{occurrences_from_report, Checklist, Status, Statuses};
+use crate::report::checklist::{occurrences_from_report, Checklist, Statuses};
 use crate::rules::RuleSet;
 
 /// Reads the report (and baseline), writes the checklist.
@@ -23,7 +23,7 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
         )
     })?;
     let statuses = match &args.baseline {
-        Some(path) => statuses(&Baseline::load(path)?),
+        Some(path) => Statuses::from_baseline(&Baseline::load(path)?),
         None => Statuses::default(),
     };
     let checklist = Checklist::build(occurrences, &rules, &statuses);
@@ -34,26 +34,6 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
     }
     out.flush()?;
     Ok(ExitStatus::Clean)
-}
-
-/// The statuses the baseline records, by fingerprint.
-fn statuses(baseline: &Baseline) -> Statuses {
-    let mut statuses = Statuses::default();
-    for e in &baseline.entries {
-        let status = match e.status {
-            BaselineStatus::Open => "open",
-            BaselineStatus::Rotated => "rotated",
-            BaselineStatus::FalsePositive => "false-positive",
-            BaselineStatus::Accepted => "accepted",
-        };
-        let status = Status {
-            status: status.to_string(),
-            date: e.status_date.clone(),
-            note: e.note.clone(),
-        };
-        statuses.insert(&e.fingerprint, status);
-    }
-    statuses
 }
 
 fn read(path: &Path, what: &str) -> anyhow::Result<String> {

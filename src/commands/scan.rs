@@ -58,6 +58,12 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     if let Some(path) = &config.write_baseline {
         baseline::write(path, &outcome.findings)?;
     }
+    // The checklist is the rotation ledger: it lists every secret found, with the ones the
+    // baseline records as rotated shown done, so it is built before baselined findings go.
+    let checklist_findings = match (&config.checklist, &known) {
+        (Some(_), Some(_)) => Some(outcome.findings.clone()),
+        _ => None,
+    };
     if let Some(known) = &known {
         suppressed += known.filter(&mut outcome, &messages);
     }
@@ -69,11 +75,19 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         suppressed,
     };
     let mut out = super::output(config.output.as_deref())?;
-    report::write(config.format, &outcome, &opts, &mut out)?;
+    report::write(config.format, &outcome, matcher.rules(), &opts, &mut out)?;
     out.flush()?;
     if let Some(path) = &config.checklist {
         let mut file = super::output(Some(path))?;
-        checklist::write_markdown(&outcome, matcher.rules(), &mut file)?;
+        let statuses = known
+            .as_ref()
+            .map(checklist::Statuses::from_baseline)
+            .unwrap_or_default();
+        let all = Outcome {
+            findings: checklist_findings.unwrap_or_else(|| outcome.findings.clone()),
+            ..Default::default()
+        };
+        checklist::write_markdown(&all, matcher.rules(), &statuses, &mut file)?;
         file.flush()?;
     }
     if config.format != report::Format::Human && !config.quiet {

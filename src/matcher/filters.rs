@@ -30,6 +30,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "replace",
     "xxxx",
     "****",
+    "…", // a value already redacted (by keyhound or another tool)
     "...",
     "<",
     ">",

@@ -218,6 +218,27 @@ pub struct Status {
 pub struct Statuses(HashMap<String, Status>);
 
 impl Statuses {
+    /// The statuses a baseline records, by fingerprint.
+    pub fn from_baseline(baseline: &crate::baseline::Baseline) -> Statuses {
+        use crate::cli::BaselineStatus;
+        let mut statuses = Statuses::default();
+        for e in &baseline.entries {
+            let status = match e.status {
+                BaselineStatus::Open => "open",
+                BaselineStatus::Rotated => "rotated",
+                BaselineStatus::FalsePositive => "false-positive",
+                BaselineStatus::Accepted => "accepted",
+            };
+            let status = Status {
+                status: status.to_string(),
+                date: e.status_date.clone(),
+                note: e.note.clone(),
+            };
+            statuses.insert(&e.fingerprint, status);
+        }
+        statuses
+    }
+
     /// Records the status of a fingerprint. A fingerprint may be given several times
     /// (once per rule or location); a rotation recorded on any of them wins.
     pub fn insert(&mut self, fingerprint: &str, status: Status) {
@@ -305,10 +326,15 @@ pub struct StepCommand {
     pub command: String,
 }
 
-/// Writes the Markdown checklist for `outcome`.
-pub fn write_markdown(outcome: &Outcome, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the Markdown checklist for `outcome`, showing items `statuses` records as rotated done.
+pub fn write_markdown(
+    outcome: &Outcome,
+    rules: &RuleSet,
+    statuses: &Statuses,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let occurrences = outcome.findings.iter().map(Occurrence::from).collect();
-    Checklist::build(occurrences, rules, &Statuses::default()).write_markdown(out)
+    Checklist::build(occurrences, rules, statuses).write_markdown(out)
 }
 
 impl Checklist {

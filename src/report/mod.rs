@@ -39,6 +39,7 @@ pub struct ReportOptions {
 pub fn write(
     format: Format,
     outcome: &Outcome,
+    rules: &crate::rules::RuleSet,
     opts: &ReportOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -46,7 +47,7 @@ pub fn write(
         Format::Human => human::write(outcome, opts, out),
         Format::Json => json::write_array(outcome, opts, out),
         Format::Jsonl => json::write_lines(outcome, opts, out),
-        Format::Sarif => sarif::write(outcome, opts, out),
+        Format::Sarif => sarif::write(outcome, rules, opts, out),
     }
 }
 

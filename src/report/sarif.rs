@@ -35,17 +35,9 @@ const INFORMATION_URI: &str = "https://github.com/keyhound/keyhound";
 /// The key of our entry in `partialFingerprints`; bump the version if the derivation changes.
 pub const FINGERPRINT_KEY: &str = "keyhound/v1";
 
-/// Writes a SARIF log, taking rotation facts from the built-in providers.
-pub fn write(outcome: &Outcome, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
-    // Built-in rules are checked by the test suite; should they ever fail to load, the
-    // log is still written, with generic rotation help.
-    let rules = RuleSet::builtin().unwrap_or_default();
-    write_with_rules(outcome, &rules, opts, out)
-}
-
 /// Writes a SARIF log; rotation help comes from the providers in `rules` (so that
 /// providers of user rule files are found too), falling back to generic advice.
-pub fn write_with_rules(
+pub fn write(
     outcome: &Outcome,
     rules: &RuleSet,
     opts: &ReportOptions,
