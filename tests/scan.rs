@@ -377,3 +377,39 @@ fn data_uris_and_minified_javascript_are_not_secrets() {
     assert_eq!(run.json(), serde_json::json!([]));
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn lockfiles_references_and_public_values_are_not_secrets() {
+    let env = TestEnv::new();
+    env.write(
+        "go.sum",
+        "github.com/davecgh/go-spew v1.1.1 h1:vj9j/u1bqnvCEfJOwUhtlOARqs3+rkHYY13jYWTU97c=\n",
+    );
+    env.write(
+        "Cargo.lock",
+        "[[package]]\nname = \"aho-corasick\"\nchecksum = \"8e60d3430d3a69478ad0993f19238d2df97c507009a52b3c10addcd7f6bcb916\"\n",
+    );
+    env.write(
+        "settings.py",
+        [
+            "CACHE_KEY = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"",
+            "GIT_COMMIT = \"4b825dc642cb6eb9a060e54bf8d69288fbee4904\"",
+            "RECAPTCHA_SITE_KEY = \"6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI\"",
+            "STRIPE_PUBLISHABLE_KEY = \"pk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUvWxYz\"",
+            "MAPBOX_TOKEN = \"pk.eyJ1IjoiYWNtZSIsImEiOiJjbGFiY2RlZjAwMDAxMnFxcHd4eXZ6In0.Zk3Lm8Rt2Vx7Nb4Kc9Pw1H\"",
+            "SECRET_KEY = os.environ[\"SECRET_KEY\"]",
+            "API_TOKEN = ENV.fetch(\"API_TOKEN\")",
+            "password = config.get(\"db\", \"password\")",
+            "idempotency_token = \"550e8400-e29b-41d4-a716-446655440000\"",
+            "NextToken = \"eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==\"",
+            "secret = \"ghp_…x9Qa\"  # a redacted value from a report",
+        ]
+        .join("\n"),
+    );
+    env.write(
+        "deploy.yaml",
+        "env:\n  - name: API_KEY\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-key\n  password: \"{{ .Values.db.password }}\"\n  token: ${{ secrets.GITHUB_TOKEN }}\n",
+    );
+    let run = env.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(run.json(), serde_json::json!([]), "stderr: {}", run.stderr);
+}

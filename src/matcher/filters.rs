@@ -281,6 +281,10 @@ pub fn is_structured_non_secret(secret: &[u8]) -> bool {
         "sha512:",
         "md5:",
         "h1:",
+        // Keys that are public by design: Stripe publishable, Mapbox public tokens.
+        "pk_live_",
+        "pk_test_",
+        "pk.ey",
         "http://",
         "https://",
         "file://",
