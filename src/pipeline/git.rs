@@ -8,7 +8,7 @@ use std::time::Instant;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::{scan_blob, scan_paths, Context, Outcome, Stats};
+use super::{scan_blob, scan_paths, Context, Outcome, ScanError, Stats};
 use crate::config::GitMode;
 use crate::finding::{Finding, Introduction};
 use crate::matcher::Scratch;
@@ -22,7 +22,7 @@ pub fn scan_git(
     path: &Path,
     mode: &GitMode,
     walk: &WalkOptions,
-) -> Result<Outcome, GitError> {
+) -> Result<Outcome, ScanError> {
     let started = Instant::now();
     let shared = git::open(path)?;
     let repo = shared.to_thread_local();
@@ -58,8 +58,7 @@ pub fn scan_git(
                 None => scan_history(ctx, &shared, &repo, &tips, *all_objects)?,
             };
             if let Some(workdir) = repo.workdir() {
-                let worktree = scan_paths(ctx, &[workdir.to_path_buf()], walk)
-                    .map_err(|e| GitError::Index(e.to_string()))?;
+                let worktree = scan_paths(ctx, &[workdir.to_path_buf()], walk)?;
                 merge_worktree(&mut outcome, worktree, workdir);
             }
             outcome

@@ -18,6 +18,16 @@ use crate::source::{self, filesystem};
 mod git;
 pub use git::scan_git;
 
+/// Why a scan could not run at all (problems with single files or objects are
+/// reported through [`Messages`] and do not stop it).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Git(#[from] crate::source::git::GitError),
+    #[error(transparent)]
+    Walk(#[from] ignore::Error),
+}
+
 /// Counters shown in the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
