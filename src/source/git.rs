@@ -240,8 +240,15 @@ pub fn all_blobs(shared: &gix::ThreadSafeRepository) -> (Vec<ObjectId>, WalkNote
     use rayon::prelude::*;
     let mut notes = WalkNotes::default();
     let repo = shared.to_thread_local();
+    // In pack order: delta bases are then usually decoded just before the objects built
+    // on them, so the pack's delta cache hits instead of re-inflating chains.
     let ids: Vec<ObjectId> = match repo.objects.iter() {
-        Ok(iter) => iter.filter_map(Result::ok).collect(),
+        Ok(iter) => iter
+            .with_ordering(
+                gix::odb::store::iter::Ordering::PackAscendingOffsetThenLooseLexicographical,
+            )
+            .filter_map(Result::ok)
+            .collect(),
         Err(e) => {
             notes.errors.push(GitError::References(e.to_string()));
             return (Vec::new(), notes);
@@ -266,12 +273,12 @@ pub fn all_blobs(shared: &gix::ThreadSafeRepository) -> (Vec<ObjectId>, WalkNote
         )
         .collect();
     let mut blobs = Vec::new();
+    let mut seen = HashSet::new();
     for (b, e) in results {
-        blobs.extend(b);
+        // Objects in several packs are listed once each; keep the first, in pack order.
+        blobs.extend(b.into_iter().filter(|id| seen.insert(*id)));
         notes.errors.extend(e);
     }
-    blobs.sort();
-    blobs.dedup();
     (blobs, notes)
 }
 
