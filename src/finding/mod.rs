@@ -37,7 +37,8 @@ pub struct Finding {
     pub entropy: f64,
     /// The secret's line with every secret on it redacted (and the full line when secrets are shown).
     snippet_redacted: String,
-    snippet_full: String,
+    /// Held as a [`Secret`] so that `Debug` output (logs, panics) never shows it.
+    snippet_full: Secret,
     /// History scans: every commit that introduced the blob, oldest first.
     pub introduced: Vec<Introduction>,
     /// History scans: whether the blob is still at that path in HEAD.
@@ -58,7 +59,7 @@ impl Finding {
     /// The snippet to print: redacted unless secrets are shown.
     pub fn snippet(&self, show_secrets: bool) -> &str {
         if show_secrets {
-            &self.snippet_full
+            self.snippet_full.expose()
         } else {
             &self.snippet_redacted
         }
@@ -118,7 +119,7 @@ pub fn build(
                 secret: Secret::new(value, known_prefix_len(rule, value)),
                 entropy: m.entropy,
                 snippet_redacted,
-                snippet_full,
+                snippet_full: Secret::new(snippet_full.as_bytes(), 0),
                 introduced: Vec::new(),
                 in_head: None,
                 allow: allow::parse(&bytes[line_bounds(bytes, m.secret.start)]),
@@ -186,4 +187,32 @@ fn floor_char(bytes: &[u8], mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::matcher::{Content, Matcher, Scratch};
+
+    #[test]
+    fn debug_output_never_contains_the_secret() {
+        let rules = RuleSet::builtin().expect("built-in rules load");
+        let matcher = Matcher::new(Arc::new(rules));
+        let secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Qw2Lm8R"; // keyhound:allow (fake)
+        let line = format!("STRIPE_KEY = \"{secret}\"\n");
+        let matches = matcher.scan(line.as_bytes(), Content::Text, &mut Scratch::default());
+        let findings = build(
+            matcher.rules(),
+            line.as_bytes(),
+            &matches,
+            &Provenance::Stdin,
+        );
+        assert_eq!(findings.len(), 1);
+        let debug = format!("{findings:?}");
+        assert!(!debug.contains(secret), "{debug}");
+        assert_eq!(findings[0].snippet(false), "STRIPE_KEY = \"sk_live_…Lm8R\"");
+        assert!(findings[0].snippet(true).contains(secret));
+    }
 }
