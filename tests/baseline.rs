@@ -146,10 +146,7 @@ fn known_secret_at_a_new_path_is_reported() {
 fn mark_with_prefix_sets_status_date_and_note() {
     let env = two_secrets();
     env.run(&["scan", "--write-baseline", FILE, "."]);
-    let fingerprint = entry_for(&read_baseline(&env), "stripe-live-secret-key")["fingerprint"]
-        .as_str()
-        .expect("fp")
-        .to_string();
+    let fingerprint = baseline_fingerprint(&env, "stripe-live-secret-key");
 
     let run = env.run(&[
         "baseline",
@@ -258,10 +255,7 @@ fn mark_rejects_short_unknown_and_ambiguous_prefixes() {
 fn rewriting_keeps_statuses_and_notes() {
     let env = two_secrets();
     env.run(&["scan", "--write-baseline", FILE, "."]);
-    let fingerprint = entry_for(&read_baseline(&env), "github-classic-pat")["fingerprint"]
-        .as_str()
-        .expect("fp")
-        .to_string();
+    let fingerprint = baseline_fingerprint(&env, "github-classic-pat");
     let run = env.run(&[
         "baseline",
         "mark",
@@ -296,10 +290,7 @@ fn rewriting_keeps_statuses_and_notes() {
 fn rotated_key_at_a_new_path_is_a_recurrence() {
     let env = two_secrets();
     env.run(&["scan", "--write-baseline", FILE, "."]);
-    let fingerprint = entry_for(&read_baseline(&env), "stripe-live-secret-key")["fingerprint"]
-        .as_str()
-        .expect("fp")
-        .to_string();
+    let fingerprint = baseline_fingerprint(&env, "stripe-live-secret-key");
     env.run(&[
         "baseline",
         "mark",
@@ -383,10 +374,7 @@ fn rotated_key_committed_again_in_history_is_a_recurrence() {
 fn false_positive_is_suppressed_everywhere() {
     let env = two_secrets();
     env.run(&["scan", "--write-baseline", FILE, "."]);
-    let fingerprint = entry_for(&read_baseline(&env), "github-classic-pat")["fingerprint"]
-        .as_str()
-        .expect("fp")
-        .to_string();
+    let fingerprint = baseline_fingerprint(&env, "github-classic-pat");
     env.run(&["baseline", "mark", &fingerprint, "false-positive"]);
     env.write(
         "elsewhere.py",
@@ -475,4 +463,12 @@ fn history_baseline_covers_working_tree_and_staged_scans() {
     env.git(&["add", "a.env"]);
     let (run, list) = scan_json(&env, &["--staged", "--baseline", FILE]);
     assert_eq!((run.code, list.len()), (0, 0), "{list:?}\n{}", run.stderr);
+}
+
+/// The fingerprint the baseline file records for `rule`'s finding.
+fn baseline_fingerprint(env: &TestEnv, rule: &str) -> String {
+    entry_for(&read_baseline(env), rule)["fingerprint"]
+        .as_str()
+        .expect("fingerprint is a string")
+        .to_string()
 }
