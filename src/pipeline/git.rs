@@ -23,6 +23,25 @@ pub fn scan_git(
     mode: &GitMode,
     walk: &WalkOptions,
 ) -> Result<Outcome, ScanError> {
+    if walk.threads == 0 {
+        return scan_git_in_pool(ctx, path, mode, walk);
+    }
+    // `--threads N`: run the parallel phases in a pool of that size.
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(walk.threads)
+        .build()
+    {
+        Ok(pool) => pool.install(|| scan_git_in_pool(ctx, path, mode, walk)),
+        Err(_) => scan_git_in_pool(ctx, path, mode, walk),
+    }
+}
+
+fn scan_git_in_pool(
+    ctx: &Context<'_>,
+    path: &Path,
+    mode: &GitMode,
+    walk: &WalkOptions,
+) -> Result<Outcome, ScanError> {
     let started = Instant::now();
     let shared = git::open(path)?;
     let repo = shared.to_thread_local();
