@@ -1,10 +1,10 @@
-//! Git sources, read natively with gix: the commit graph, every blob reachable from
-//! any ref (each distinct blob once), unreachable objects, the staged index, commit
-//! ranges, and provenance (which commits introduced a blob at which path).
+//! Git sources, read natively with gix: the commit graph, every blob of the object
+//! database (each distinct blob once, in pack order), the staged index, commit ranges,
+//! and provenance (which commits introduced a blob at which path).
 //!
-//! Blob enumeration walks each distinct tree once, so its cost grows with the number
-//! of trees, not with commits times files. Provenance is computed afterwards, and only
-//! for the blobs that had findings, by diffing each commit against its parents.
+//! History provenance comes from a [`TreeIndex`]: one pass over the distinct trees that
+//! keeps only where the blobs with findings sit, so its cost grows with the number of
+//! trees, not with commits times files. Ranges diff each commit against its parents.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
