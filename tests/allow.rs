@@ -4,9 +4,8 @@
 use crate::util::{fake, Run, TestEnv};
 
 fn scan_json(env: &TestEnv) -> (Run, Vec<serde_json::Value>) {
-    let run = env.run(&["scan", "--format", "json", "."]);
+    let (run, list) = env.scan_json(&["."]);
     assert_ne!(run.code, 2, "{}", run.stderr);
-    let list = run.json().as_array().expect("a JSON array").clone();
     (run, list)
 }
 

@@ -6,12 +6,7 @@ use crate::util::{fake, Run, TestEnv};
 const FILE: &str = ".keyhound-baseline.json";
 
 fn scan_json(env: &TestEnv, extra: &[&str]) -> (Run, Vec<serde_json::Value>) {
-    let mut args = vec!["scan", "--format", "json"];
-    args.extend_from_slice(extra);
-    args.push(".");
-    let run = env.run(&args);
-    let list = run.json().as_array().expect("a JSON array").clone();
-    (run, list)
+    env.scan_json(&[extra, &["."]].concat())
 }
 
 fn read_baseline(env: &TestEnv) -> serde_json::Value {

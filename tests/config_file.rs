@@ -3,11 +3,8 @@
 use crate::util::{fake, Run, TestEnv};
 
 fn scan_json(env: &TestEnv, extra: &[&str]) -> (Run, Vec<serde_json::Value>) {
-    let mut args = vec!["scan", "--format", "json"];
-    args.extend_from_slice(extra);
-    let run = env.run(&args);
+    let (run, list) = env.scan_json(extra);
     assert_ne!(run.code, 2, "{}", run.stderr);
-    let list = run.json().as_array().expect("a JSON array").clone();
     (run, list)
 }
 

@@ -3,11 +3,7 @@
 use crate::util::{fake, git_command, TestEnv};
 
 fn findings(env: &TestEnv, args: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
-    let mut all = vec!["scan"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json"]);
-    let run = env.run(&all);
-    let list = run.json().as_array().expect("a JSON array").clone();
+    let (run, list) = env.scan_json(args);
     (run.code, list, run.stderr)
 }
 

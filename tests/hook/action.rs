@@ -8,16 +8,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{fake, keyhound_bin, Run, TestEnv};
+use crate::util::{self, fake, keyhound_bin, Run, TestEnv};
 
 const ZERO_SHA: &str = "0000000000000000000000000000000000000000";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn action_yml() -> String {
-    std::fs::read_to_string(root().join("action.yml")).expect("read action.yml")
+    std::fs::read_to_string(util::repo_root().join("action.yml")).expect("read action.yml")
 }
 
 /// Input names declared under the top-level `inputs:` key (two-space indented keys).
@@ -86,8 +82,8 @@ fn action_declares_every_input_it_uses() {
 #[test]
 fn action_passes_every_variable_the_script_reads() {
     let yml = action_yml();
-    let script =
-        std::fs::read_to_string(root().join("scripts/action-run.sh")).expect("read the script");
+    let script = std::fs::read_to_string(util::repo_root().join("scripts/action-run.sh"))
+        .expect("read the script");
     let vars: BTreeSet<String> = ["INPUT_", "EVENT_"]
         .iter()
         .flat_map(|prefix| {
@@ -132,32 +128,17 @@ for step in a["runs"]["steps"]:
         assert "@v" in step["uses"], step
 print("ok")
 "#;
-    let has_yaml = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_yaml {
+    if !util::check_yaml_with_python(check, &util::repo_root().join("action.yml")) {
         eprintln!("skipping: python3 with PyYAML is not available");
-        return;
     }
-    let out = Command::new("python3")
-        .args(["-c", check])
-        .arg(root().join("action.yml"))
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
 fn build_key_is_stable_and_hex() {
     let run = |_: ()| -> String {
         let out = Command::new("bash")
-            .arg(root().join("scripts/action-build-key.sh"))
-            .arg(root())
+            .arg(util::repo_root().join("scripts/action-build-key.sh"))
+            .arg(util::repo_root())
             .env_remove("GITHUB_OUTPUT")
             .output()
             .expect("run the build-key script");
@@ -227,7 +208,7 @@ impl Runner {
 /// Runs the action's scan script in `workspace` like a runner would, with `env` on top.
 fn run_action(workspace: &Path, runner: &Runner, keyhound: &Path, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new("bash");
-    cmd.arg(root().join("scripts/action-run.sh"))
+    cmd.arg(util::repo_root().join("scripts/action-run.sh"))
         .current_dir(workspace)
         .env("KEYHOUND", keyhound)
         .env("GITHUB_STEP_SUMMARY", runner.dir.path().join("summary.md"))

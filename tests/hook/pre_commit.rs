@@ -8,19 +8,15 @@
 //! ```
 
 #![allow(clippy::print_stderr)] // notes about skipped checks
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::util::{self, fake, Run, TestEnv};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn manifest_declares_the_keyhound_hook() {
-    let text =
-        std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("read the manifest");
+    let text = std::fs::read_to_string(util::repo_root().join(".pre-commit-hooks.yaml"))
+        .expect("read the manifest");
     for line in [
         "- id: keyhound\n",
         "  entry: keyhound scan --staged\n",
@@ -39,22 +35,7 @@ assert h["id"] == "keyhound" and h["language"] == "rust", h
 assert h["entry"] == "keyhound scan --staged" and h["pass_filenames"] is False, h
 assert h["stages"] == ["pre-commit"], h
 "#;
-    if Command::new("python3")
-        .args(["-c", "import yaml"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        let out = Command::new("python3")
-            .args(["-c", check])
-            .arg(root().join(".pre-commit-hooks.yaml"))
-            .output()
-            .expect("run python3");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    util::check_yaml_with_python(check, &util::repo_root().join(".pre-commit-hooks.yaml"));
 }
 
 /// A committed copy of the crate as it is on disk (tracked and new files, not ignored
@@ -68,13 +49,13 @@ fn snapshot_of_the_crate(into: &Path) {
             "--others",
             "--exclude-standard",
         ])
-        .current_dir(root())
+        .current_dir(util::repo_root())
         .output()
         .expect("git ls-files");
     assert!(out.status.success());
     for rel in out.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
         let rel = Path::new(std::str::from_utf8(rel).expect("UTF-8 path"));
-        let from = root().join(rel);
+        let from = util::repo_root().join(rel);
         if !from.is_file() {
             continue; // deleted in the work tree
         }
@@ -111,7 +92,10 @@ fn try_repo(repo: &Path, krate: &Path, rev: &str) -> Run {
         .env("GIT_AUTHOR_EMAIL", "alice@keyhound.test")
         .env("GIT_COMMITTER_NAME", "Alice Example")
         .env("GIT_COMMITTER_EMAIL", "alice@keyhound.test")
-        .env("CARGO_TARGET_DIR", root().join("target/pre-commit-test"))
+        .env(
+            "CARGO_TARGET_DIR",
+            util::repo_root().join("target/pre-commit-test"),
+        )
         .env("NO_COLOR", "1")
         .output()
         .expect("run pre-commit (pip install pre-commit)")

@@ -79,6 +79,19 @@ impl TestEnv {
         self.run_with_stdin(args, None)
     }
 
+    /// Runs `keyhound scan --format json ARGS` and returns the run with its findings.
+    pub fn scan_json(&self, args: &[&str]) -> (Run, Vec<serde_json::Value>) {
+        let mut all = vec!["scan", "--format", "json"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        let findings = run
+            .json()
+            .as_array()
+            .expect("a JSON array of findings")
+            .clone();
+        (run, findings)
+    }
+
     /// Runs keyhound with `args`, feeding `stdin`.
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         use std::io::Write;
@@ -143,6 +156,34 @@ impl TestEnv {
         );
         self.git(&["rev-parse", "HEAD"])
     }
+}
+
+/// The root of this repository, for the files the project ships (action.yml, manifests).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the Python `script` (which may `import yaml`) on `file` and asserts it succeeds.
+/// Returns false, doing nothing, when python3 with PyYAML is not available.
+pub fn check_yaml_with_python(script: &str, file: &Path) -> bool {
+    let has_yaml = Command::new("python3")
+        .args(["-c", "import yaml"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_yaml {
+        return false;
+    }
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
 }
 
 /// A `git` command with no global/system config and a fixed identity.
