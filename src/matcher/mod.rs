@@ -305,6 +305,8 @@ fn line_end_within(bytes: &[u8], pos: usize, max: usize) -> usize {
 pub struct ExampleFailure {
     pub rule: String,
     pub example: String,
+    /// Position (1-based) in `examples` or `negative_examples`.
+    pub index: usize,
     pub positive: bool,
     /// What fired instead, for positive examples.
     pub found: Vec<String>,
@@ -319,18 +321,25 @@ pub fn check_examples(matcher: &Matcher, which: impl Fn(&str) -> bool) -> Vec<Ex
         if !which(&rule.origin) {
             continue;
         }
-        let cases = rule
+        let cases = (rule
             .examples
             .iter()
-            .map(|e| (e, true))
-            .chain(rule.negative_examples.iter().map(|e| (e, false)));
-        for (example, positive) in cases {
+            .enumerate()
+            .map(|(n, e)| (n + 1, e, true)))
+        .chain(
+            rule.negative_examples
+                .iter()
+                .enumerate()
+                .map(|(n, e)| (n + 1, e, false)),
+        );
+        for (index, example, positive) in cases {
             let found = matcher.scan(example.as_bytes(), Content::Text, &mut scratch);
             let hit = found.iter().any(|m| m.rule == i);
             if hit != positive {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     example: example.clone(),
+                    index,
                     positive,
                     found: found
                         .iter()
