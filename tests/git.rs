@@ -292,3 +292,61 @@ fn not_a_repository_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn staged_uses_the_cache_tree_and_handles_many_staged_files() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("old/keys.env", format!("OLD={}\n", fake::stripe_live()));
+    env.write("src/app/main.py", "print(1)\n");
+    for i in 0..80 {
+        env.write(&format!("data/f{i}.txt"), format!("{i}\n"));
+    }
+    env.commit_all("base", "2024-01-01T00:00:00Z");
+    // `git status` refreshes the index; `git write-tree` makes its cache-tree valid for
+    // every directory, so only the changed directory needs comparing with HEAD.
+    env.git(&["write-tree"]);
+    let pat = fake::github_pat("Ct3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5");
+    env.write("src/app/main.py", format!("print(1)\nT = '{pat}'\n"));
+    env.git(&["add", "src/app/main.py"]);
+    let (code, list, stderr) = findings(&env, &["--staged"]);
+    assert_eq!(code, 1, "{stderr}");
+    let paths: Vec<&str> = list
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(
+        paths,
+        vec!["src/app/main.py"],
+        "the committed key in old/ is not staged"
+    );
+
+    // More than a handful of staged files: HEAD is listed once instead of per path.
+    for i in 0..80 {
+        env.write(&format!("data/f{i}.txt"), format!("changed {i}\n"));
+    }
+    env.write(
+        "data/f7.txt",
+        format!("K={}\n", fake::github_pat("Mn3Lm8Rt2Vx7Nb4Kc9Pw1Hs6Jd0Fg5")),
+    );
+    env.git(&["add", "-A"]);
+    let (code, list, _) = findings(&env, &["--staged"]);
+    assert_eq!(code, 1);
+    let mut paths: Vec<&str> = list
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    paths.sort();
+    assert_eq!(paths, vec!["data/f7.txt", "src/app/main.py"]);
+}
+
+#[test]
+fn threads_option_applies_to_history_scans() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("a.env", format!("A={}\n", fake::stripe_live()));
+    env.commit_all("one", "2024-01-01T00:00:00Z");
+    let (code, list, stderr) = findings(&env, &["--history", "-j", "1", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(list.len(), 1);
+}
