@@ -17,7 +17,7 @@ pub struct TextView<'a> {
 
 /// The text view of a blob.
 ///
-/// - UTF-16 (a byte-order mark, or the `x\0y\0` pattern of mostly-ASCII UTF-16 text in
+/// - UTF-16 (a byte-order mark followed by text with NULs, or the `x\0y\0` pattern of mostly-ASCII UTF-16 text in
 ///   the first 512 bytes) is transcoded to UTF-8 (unpaired surrogates become U+FFFD),
 ///   so lines and columns are those of the UTF-8 text.
 /// - A lone CR (not followed by LF) is a line break, as in classic Mac OS text: it is
@@ -54,11 +54,15 @@ pub fn text_view(bytes: &[u8]) -> TextView<'_> {
     }
 }
 
-/// Detects UTF-16 by byte-order mark, or by NULs in every other byte of the probe.
+/// Detects UTF-16 by byte-order mark (with a NUL in the first 512 bytes), or by NULs in
+/// every other byte of the first 512.
 fn utf16(bytes: &[u8]) -> Option<Encoding> {
+    // A byte-order mark alone is weak evidence (`\xFF\xFE` also starts Latin-1 text), so
+    // UTF-16 must also show a NUL byte: every line break and ASCII character has one.
+    let has_nul = |from: usize| memchr::memchr(0, &bytes[from..bytes.len().min(PROBE)]).is_some();
     match bytes {
-        [0xFF, 0xFE, ..] => return Some(Encoding::Utf16Le),
-        [0xFE, 0xFF, ..] => return Some(Encoding::Utf16Be),
+        [0xFF, 0xFE, ..] if has_nul(2) => return Some(Encoding::Utf16Le),
+        [0xFE, 0xFF, ..] if has_nul(2) => return Some(Encoding::Utf16Be),
         _ => {}
     }
     let probe = &bytes[..bytes.len().min(PROBE) & !1];
