@@ -61,6 +61,9 @@ pub struct Scratch {
 pub enum Content {
     Text,
     Binary,
+    /// Text produced by the decoding stage: every text rule runs, and so do the
+    /// `decoded_only` rules.
+    Decoded,
 }
 
 impl Matcher {
@@ -132,7 +135,12 @@ impl Matcher {
         for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &rules[r];
-                if content == Content::Binary && !binary_eligible(rule) {
+                let eligible = match content {
+                    Content::Binary => binary_eligible(rule),
+                    Content::Text => !rule.decoded_only,
+                    Content::Decoded => true,
+                };
+                if !eligible {
                     continue;
                 }
                 let start = line_start_within(bytes, hit.start(), LOOKBEHIND);
@@ -333,7 +341,12 @@ pub fn check_examples(matcher: &Matcher, which: impl Fn(&str) -> bool) -> Vec<Ex
                 .map(|(n, e)| (n + 1, e, false)),
         );
         for (index, example, positive) in cases {
-            let found = matcher.scan(example.as_bytes(), Content::Text, &mut scratch);
+            let content = if rule.decoded_only {
+                Content::Decoded
+            } else {
+                Content::Text
+            };
+            let found = matcher.scan(example.as_bytes(), content, &mut scratch);
             let hit = found.iter().any(|m| m.rule == i);
             if hit != positive {
                 failures.push(ExampleFailure {

@@ -150,7 +150,7 @@ fn scan_decoded(
     let mut found = Vec::new();
     let limits = decode::Limits::for_blob(ctx.decode_depth, bytes.len());
     decode::for_each_view(bytes, limits, &mut |view| {
-        let mut matches = ctx.matcher.scan(view.bytes, Content::Text, scratch);
+        let mut matches = ctx.matcher.scan(view.bytes, Content::Decoded, scratch);
         // Matches wholly in the frame around the decoded text were found in the blob itself.
         matches.retain(|m| m.secret.start < view.decoded.end && m.secret.end > view.decoded.start);
         if matches.is_empty() {
