@@ -85,10 +85,29 @@ pub struct Context<'a> {
     pub max_file_size: u64,
 }
 
-/// Scans one blob: binary detection, matching, findings.
+/// Scans one blob: binary detection, matching, findings. Path-scoped rules see the
+/// provenance's path (none for stdin and unreachable objects).
 pub fn scan_blob(
     ctx: &Context<'_>,
     bytes: &[u8],
+    provenance: &Provenance,
+    scratch: &mut Scratch,
+    stats: &mut Stats,
+) -> Vec<Finding> {
+    let path = match provenance {
+        // An unreachable object's `path` only names the object.
+        Provenance::Stdin | Provenance::Object { .. } => None,
+        other => Some(other.path()),
+    };
+    scan_blob_at(ctx, bytes, path, provenance, scratch, stats)
+}
+
+/// [`scan_blob`] with the path given separately: git scans know a blob's path before
+/// they build its final provenance.
+pub fn scan_blob_at(
+    ctx: &Context<'_>,
+    bytes: &[u8],
+    path: Option<&str>,
     provenance: &Provenance,
     scratch: &mut Scratch,
     stats: &mut Stats,
@@ -101,7 +120,7 @@ pub fn scan_blob(
     };
     stats.files += 1;
     stats.bytes += bytes.len() as u64;
-    let matches = ctx.matcher.scan(bytes, content, scratch);
+    let matches = ctx.matcher.scan(bytes, content, path, scratch);
     if matches.is_empty() {
         return Vec::new();
     }

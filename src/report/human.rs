@@ -73,9 +73,13 @@ fn write_finding(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let position = format!("{}:{}", f.span.line, f.span.column);
+    let note = match &f.note {
+        Some(note) => format!("  ({note})"),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "{}  {}  {}  {}",
+        "{}  {}  {}  {}{note}",
         p.paint(GREEN, &format!("{position:<8}")),
         p.paint(
             severity_color(f.severity),

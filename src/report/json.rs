@@ -34,6 +34,9 @@ struct JsonFinding<'a> {
     commit: Option<&'a CommitInfo>,
     in_head: Option<bool>,
     introduced: &'a [Introduction],
+    /// e.g. "weak password in a credential file"; omitted when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
@@ -65,6 +68,7 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
         commit: f.provenance.commit(),
         in_head: f.in_head,
         introduced: &f.introduced,
+        note: f.note.as_deref(),
     }
 }
 

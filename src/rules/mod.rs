@@ -6,6 +6,7 @@
 //! through the whole matcher is [`crate::matcher::check_examples`]'s job.
 
 pub mod builtin;
+pub mod paths;
 pub mod syntax;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Serialize;
 
+use paths::PathScope;
 use syntax::{RuleFileSyntax, RuleSyntax};
 
 /// How bad it is if this secret leaks.
@@ -140,6 +142,12 @@ pub struct Rule {
     pub requires_id: Option<(String, usize)>,
     /// How far after a keyword hit a match may extend.
     pub window: usize,
+    /// The files the rule is limited to (`paths = [...]`); `None` runs it everywhere.
+    pub paths: Option<PathScope>,
+    /// Whether the files in `paths` hold only credentials, so a weak value is still reported.
+    pub credential_file: bool,
+    /// The path the examples are scanned as.
+    pub example_path: Option<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// The file the rule came from, for error messages.
@@ -370,8 +378,16 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
             r.confidence
         ))
     })?;
-    if r.keywords.is_empty() {
-        return Err(err("needs at least one keyword for the prefilter"));
+    let paths = if r.paths.is_empty() {
+        None
+    } else {
+        Some(PathScope::new(&r.paths).map_err(|m| err(&m))?)
+    };
+    check_path_fields(&r, paths.as_ref()).map_err(|m| err(&m))?;
+    if r.keywords.is_empty() && paths.is_none() {
+        return Err(err(
+            "needs at least one keyword for the prefilter (only a rule with `paths` may have none)",
+        ));
     }
     if let Some(k) = r.keywords.iter().find(|k| k.len() < 3 || !k.is_ascii()) {
         return Err(err(&format!(
@@ -413,10 +429,30 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
         requires: None,
         requires_id: r.requires.map(|q| (q.rule, q.distance)),
         window: r.window.unwrap_or(DEFAULT_WINDOW),
+        paths,
+        credential_file: r.credential_file,
+        example_path: r.example_path,
         examples: r.examples,
         negative_examples: r.negative_examples,
         origin: origin.to_string(),
     })
+}
+
+/// The path fields must agree: `credential_file` needs `paths`, and the examples of a
+/// path-scoped rule need an `example_path` inside its scope (else they could never match).
+fn check_path_fields(r: &RuleSyntax, paths: Option<&PathScope>) -> Result<(), String> {
+    if r.credential_file && paths.is_none() {
+        return Err("credential_file = true needs `paths` (the credential files)".into());
+    }
+    match (paths, r.example_path.as_deref()) {
+        (Some(_), None) => {
+            Err("a rule with `paths` needs an `example_path` for its examples".into())
+        }
+        (Some(scope), Some(example)) if !scope.is_match(example) => Err(format!(
+            "example_path {example:?} does not match any of its `paths`"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Builds a byte regex in ASCII mode: secrets are ASCII, and Unicode classes make
