@@ -8,6 +8,7 @@ mod baseline;
 mod checklist;
 mod cli;
 mod config_file;
+mod credential_files;
 mod git;
 mod hook;
 mod rules;
