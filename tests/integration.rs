@@ -9,6 +9,7 @@ mod checklist;
 mod cli;
 mod config_file;
 mod credential_files;
+mod frameworks;
 mod git;
 mod hook;
 mod rules;
