@@ -72,6 +72,7 @@ const FILES: &[(&str, &str)] = &[
     ("neg/redis/redis.conf", "bind 127.0.0.1\n# requirepass foobared\n"),
     ("neg/sysvol/Groups.xml", "<Groups><User><Properties action=\"U\" cpassword=\"\" userName=\"Administrator (built-in)\"/></User></Groups>\n"),
     ("neg/azure/shop.PublishSettings", "<publishData>\n  <publishProfile userName=\"$shop\" userPWD=\"$(DeployPassword)\" />\n</publishData>\n"),
+    ("neg/maven-default/settings.xml", "<settings>\n  <servers>\n    <!-- server\n     | NOTE: You should either specify username/password OR privateKey/passphrase.\n     |\n    <server>\n      <id>deploymentRepo</id>\n      <username>repouser</username>\n      <password>repopwd</password>\n    </server>\n    -->\n    <!-- Another sample, using keys to authenticate.\n    <server>\n      <id>siteServer</id>\n      <passphrase>optional; leave empty if not used.</passphrase>\n    </server>\n    -->\n  </servers>\n</settings>\n"),
     ("neg/docs/credential-files.md", "Put `localhost:5432:*:postgres:pass123` in ~/.pgpass and\n`machine db.acme-corp.test login app password pass123` in ~/.netrc.\n"),
     ("neg/config/app.env", "DB_PASSWORD=pass123\n"),
 ];

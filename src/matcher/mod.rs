@@ -211,7 +211,16 @@ impl Matcher {
                     };
                     let whole = caps.get(0).expect("group 0 always participates");
                     let value = secret.as_bytes();
-                    if let Some((entropy, weak)) = accept(rule, value, &caps) {
+                    let Some((entropy, weak)) = accept(rule, value, &caps) else {
+                        continue;
+                    };
+                    let start = window.start + secret.start();
+                    // A template's commented-out sample (`<!-- <password>repopwd</password> -->`
+                    // in Maven's default settings.xml) is documentation, not a stored password.
+                    if weak && in_xml_comment(bytes, start) {
+                        continue;
+                    }
+                    {
                         scratch.matches.push(RawMatch {
                             rule: r,
                             secret: window.start + secret.start()..window.start + secret.end(),
@@ -311,6 +320,15 @@ fn is_placeholder(value: &[u8], entropy: f64) -> bool {
         return filters::is_placeholder(&without);
     }
     filters::is_placeholder(value)
+}
+
+/// Whether `pos` lies inside an XML/HTML comment (`<!-- … -->`) opened before it.
+fn in_xml_comment(bytes: &[u8], pos: usize) -> bool {
+    let before = &bytes[..pos];
+    match memchr::memmem::rfind(before, b"<!--") {
+        Some(open) => memchr::memmem::find(&before[open..], b"-->").is_none(),
+        None => false,
+    }
 }
 
 /// Binary content is scanned only by rules whose matches are distinctive on their own.
