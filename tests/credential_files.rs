@@ -39,6 +39,9 @@ const FILES: &[(&str, &str)] = &[
     ("pos/redis/redis.conf", "bind 127.0.0.1\nrequirepass QEp=brM5Pag3bE\n"),
     ("pos/sysvol/Groups.xml", "<Groups><User name=\"Administrator (built-in)\"><Properties action=\"U\" cpassword=\"bmjPqx/3lld7McRjXYWJRmJnyAQS7FhYNkpvcvvNzsI\" userName=\"Administrator (built-in)\"/></User></Groups>\n"),
     ("pos/azure/shop.PublishSettings", "<publishData>\n  <publishProfile profileName=\"shop - Web Deploy\" userName=\"$shop\" userPWD=\"KOCfnzM1LINE0pL8PckBJwSRiweNSDPD0cQyfDaiAzPz4OU5SjB43QMtbRKu\" />\n</publishData>\n"),
+    ("pos/home/.passwd-s3fs", "backups:GOOG1EQ3EGV7RX2M4TZK:vZJhoEXpqoi9sNTPpSHEMm5jH3P+sbyG73prpZvO\n"),
+    ("pos/win/mRemoteNG/confCons.xml", "<Connections Name=\"Connections\" Protected=\"GiUis20DIbnYzWPcdaQKfjE2H5jh//L5v4RGrJMGNXuIq2CttB/d/BxaBR2XPYEX\">\n  <Node Name=\"db01\" Type=\"Connection\" Username=\"admin\" Domain=\"ACME\" Password=\"kKfofXp2BLSP9hv0M/YheJI4q6eJtM9OTEPsVJHwsJ1hVOqKQpRU1FYqWgOVvz+N\" Hostname=\"db01.acme-corp.test\" Protocol=\"RDP\" />\n</Connections>\n"),
+    ("pos/home/.local/share/remmina/prod.remmina", "[remmina]\nname=prod\nserver=rdp.acme-corp.test\nusername=admin\npassword=Qt!!2zpJzvN@tJ8x\nprotocol=RDP\n"),
     ("neg/.netrc", "machine ftp.acme-corp.test login deploy password ${NETRC_PASSWORD}\nmachine db.acme-corp.test login app password changeme\n"),
     ("neg/win/_netrc", "machine files.acme-corp.test login ci password \"\"\r\n"),
     ("neg/.pgpass", "# hostname:port:database:username:password\ndb.acme-corp.test:5432:orders:app_rw:\n*:*:*:app:${PGPASSWORD}\n"),
@@ -75,6 +78,9 @@ const FILES: &[(&str, &str)] = &[
     ("neg/maven-default/settings.xml", "<settings>\n  <servers>\n    <!-- server\n     | NOTE: You should either specify username/password OR privateKey/passphrase.\n     |\n    <server>\n      <id>deploymentRepo</id>\n      <username>repouser</username>\n      <password>repopwd</password>\n    </server>\n    -->\n    <!-- Another sample, using keys to authenticate.\n    <server>\n      <id>siteServer</id>\n      <passphrase>optional; leave empty if not used.</passphrase>\n    </server>\n    -->\n  </servers>\n</settings>\n"),
     ("neg/docs/credential-files.md", "Put `localhost:5432:*:postgres:pass123` in ~/.pgpass and\n`machine db.acme-corp.test login app password pass123` in ~/.netrc.\n"),
     ("neg/config/app.env", "DB_PASSWORD=pass123\n"),
+    ("neg/home/.passwd-s3fs", "# bucket:accessKeyId:secretAccessKey\n"),
+    ("neg/win/mRemoteNG/confCons.xml", "<Connections Name=\"Connections\">\n  <Node Name=\"db01\" Type=\"Connection\" Username=\"admin\" Password=\"\" Hostname=\"db01.acme-corp.test\" />\n</Connections>\n"),
+    ("neg/home/.local/share/remmina/prod.remmina", "[remmina]\nname=prod\nserver=rdp.acme-corp.test\npassword=\n"),
 ];
 
 /// (path, line, column, rule, secret, weak) of every finding in `FILES`, in report order.
@@ -97,7 +103,9 @@ const EXPECTED: &[(&str, usize, usize, &str, &str, bool)] = &[
     ("pos/home/.cargo/credentials.toml", 2, 10, "cargo-credentials-token", "cio6mDfGgK4s5rhzyqXPeINhzacFMuZwJnI", false),
     ("pos/home/.config/rclone/rclone.conf", 5, 8, "ini-credential-file-password", "5dWs9tX2kHq7VZm0bLr8Yw3eFJc1aUnP", false),
     ("pos/home/.gem/credentials", 2, 20, "gem-credentials-key", "094d5cc49bf273bfe8c32aea2c22e7b8", false),
+    ("pos/home/.local/share/remmina/prod.remmina", 5, 10, "ini-credential-file-password", "Qt!!2zpJzvN@tJ8x", false),
     ("pos/home/.my.cnf", 3, 11, "ini-credential-file-password", "LKfFDvUgLMEfbu7", false),
+    ("pos/home/.passwd-s3fs", 1, 30, "s3fs-passwd-secret", "vZJhoEXpqoi9sNTPpSHEMm5jH3P+sbyG73prpZvO", false),
     ("pos/home/.pypirc", 7, 12, "ini-credential-file-password", "~+9LmBoDMxQ6IP", false),
     ("pos/home/.s3cfg", 3, 14, "ini-credential-file-password", "Qt!!2zpJzvN@tJ8x", false),
     ("pos/ide/.idea/webServers.xml", 5, 107, "xml-credential-file-password", "bq%bnaYu9ct0D#", false),
@@ -114,6 +122,7 @@ const EXPECTED: &[(&str, usize, usize, &str, &str, bool)] = &[
     ("pos/web/.htpasswd", 1, 7, "htpasswd-hash", "$apr1$smiHxhw1$3O.kIsDdP4QoWljpKCXXKD", false),
     ("pos/win/WinSCP.ini", 4, 10, "winscp-password", "CE21F0751E521ED1E941B56B59DFD98DF4CDDF378D19894E18EA2EA6022B", false),
     ("pos/win/_netrc", 1, 48, "netrc-password", "Gl4x^Ni8pK5bQz", false),
+    ("pos/win/mRemoteNG/confCons.xml", 2, 80, "xml-credential-file-password", "kKfofXp2BLSP9hv0M/YheJI4q6eJtM9OTEPsVJHwsJ1hVOqKQpRU1FYqWgOVvz+N", false),
 ];
 
 fn write_all(env: &TestEnv) {
