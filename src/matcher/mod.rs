@@ -220,15 +220,13 @@ impl Matcher {
                     if weak && in_xml_comment(bytes, start) {
                         continue;
                     }
-                    {
-                        scratch.matches.push(RawMatch {
-                            rule: r,
-                            secret: window.start + secret.start()..window.start + secret.end(),
-                            context: window.start + whole.start()..window.start + whole.end(),
-                            entropy,
-                            weak,
-                        });
-                    }
+                    scratch.matches.push(RawMatch {
+                        rule: r,
+                        secret: start..window.start + secret.end(),
+                        context: window.start + whole.start()..window.start + whole.end(),
+                        entropy,
+                        weak,
+                    });
                 }
             }
         }

@@ -378,12 +378,7 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
             r.confidence
         ))
     })?;
-    let paths = if r.paths.is_empty() {
-        None
-    } else {
-        Some(PathScope::new(&r.paths).map_err(|m| err(&m))?)
-    };
-    check_path_fields(&r, paths.as_ref()).map_err(|m| err(&m))?;
+    let paths = paths::compile(&r).map_err(|m| err(&m))?;
     if r.keywords.is_empty() && paths.is_none() {
         return Err(err(
             "needs at least one keyword for the prefilter (only a rule with `paths` may have none)",
@@ -436,23 +431,6 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
         negative_examples: r.negative_examples,
         origin: origin.to_string(),
     })
-}
-
-/// The path fields must agree: `credential_file` needs `paths`, and the examples of a
-/// path-scoped rule need an `example_path` inside its scope (else they could never match).
-fn check_path_fields(r: &RuleSyntax, paths: Option<&PathScope>) -> Result<(), String> {
-    if r.credential_file && paths.is_none() {
-        return Err("credential_file = true needs `paths` (the credential files)".into());
-    }
-    match (paths, r.example_path.as_deref()) {
-        (Some(_), None) => {
-            Err("a rule with `paths` needs an `example_path` for its examples".into())
-        }
-        (Some(scope), Some(example)) if !scope.is_match(example) => Err(format!(
-            "example_path {example:?} does not match any of its `paths`"
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// Builds a byte regex in ASCII mode: secrets are ASCII, and Unicode classes make

@@ -12,6 +12,8 @@
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
+use super::syntax::RuleSyntax;
+
 /// The compiled globs of one rule.
 #[derive(Debug, Clone)]
 pub struct PathScope {
@@ -43,6 +45,29 @@ impl PathScope {
     /// The patterns as written in the rule file.
     pub fn patterns(&self) -> &[String] {
         &self.patterns
+    }
+}
+
+/// Compiles a rule's `paths` (`None` when it has none) and checks that the path fields
+/// agree: `credential_file` needs `paths`, and the examples of a path-scoped rule need an
+/// `example_path` inside its scope, else they could never match.
+pub(super) fn compile(r: &RuleSyntax) -> Result<Option<PathScope>, String> {
+    let scope = if r.paths.is_empty() {
+        None
+    } else {
+        Some(PathScope::new(&r.paths)?)
+    };
+    if r.credential_file && scope.is_none() {
+        return Err("credential_file = true needs `paths` (the credential files)".into());
+    }
+    match (&scope, r.example_path.as_deref()) {
+        (Some(_), None) => {
+            Err("a rule with `paths` needs an `example_path` for its examples".into())
+        }
+        (Some(s), Some(example)) if !s.is_match(example) => Err(format!(
+            "example_path {example:?} does not match any of its `paths`"
+        )),
+        _ => Ok(scope),
     }
 }
 
