@@ -320,3 +320,24 @@ negative_examples = ["acmepw=${{ACME}}"]
         .collect();
     assert_eq!(paths, ["etc/acme.conf"]);
 }
+
+#[test]
+fn rules_list_json_shows_the_paths_of_path_scoped_rules() {
+    let env = TestEnv::new();
+    let run = env.run(&["rules", "list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = run.json();
+    let row = |id: &str| {
+        rows.as_array()
+            .expect("array")
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is listed"))
+            .clone()
+    };
+    assert_eq!(
+        row("pgpass-password")["paths"],
+        serde_json::json!([".pgpass", "pgpass.conf"])
+    );
+    assert_eq!(row("aws-access-key-id")["paths"], serde_json::Value::Null);
+}
