@@ -341,3 +341,23 @@ fn rules_list_json_shows_the_paths_of_path_scoped_rules() {
     );
     assert_eq!(row("aws-access-key-id")["paths"], serde_json::Value::Null);
 }
+
+#[test]
+fn history_scans_run_path_scoped_rules_on_the_working_tree() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write(
+        "deploy/.pgpass",
+        "db.acme-corp.test:5432:orders:app:u.x#ZpL~P9Q!\n",
+    );
+    env.commit_all("add pgpass", "2024-02-03T10:00:00Z");
+    let (run, findings) = env.scan_json(&["--history", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "pgpass-password");
+    assert_eq!(findings[0]["path"], "deploy/.pgpass");
+    assert_eq!(
+        (&findings[0]["line"], &findings[0]["column"]),
+        (&1.into(), &35.into())
+    );
+}
