@@ -33,7 +33,7 @@ const FILES: &[(&str, &str)] = &[
     ("pos/php/auth.json", "{\n  \"http-basic\": {\n    \"repo.acme-corp.test\": {\n      \"username\": \"ci\",\n      \"password\": \"Gl4x^Ni8pK5bQz\"\n    }\n  }\n}\n"),
     ("pos/home/.gem/credentials", "---\n:rubygems_api_key: 094d5cc49bf273bfe8c32aea2c22e7b8\n"),
     ("pos/ruby/.bundle/config", "---\nBUNDLE_PATH: \"vendor/bundle\"\nBUNDLE_GEMS__ACME__TEST: \"ci-bot:9*Gr=xr.SR!o^d\"\n"),
-    ("pos/home/.cargo/credentials.toml", "[registries.acme]\ntoken = \"cio6mDfGgK4s5rhzyqXPeINhzacFMuZwJnI\"\n"),
+    ("pos/home/.cargo/credentials.toml", "[registries.acme]\ntoken = \"AjLLsk0ZhdshGrh06OqgiQJY0iCV1xIv\"\n"),
     ("pos/js/.npmrc", "@acme:registry=https://npm.acme-corp.test/\n//npm.acme-corp.test/:_authToken=iPUslLgbepMn1m5Y2eFP49Z9W0VhLPFb2iihziiH0qo\n"),
     ("pos/js/.yarnrc.yml", "npmRegistries:\n  \"https://npm.acme-corp.test\":\n    npmAuthToken: \"AjLLsk0ZhdshGrh06-OqgiQJY0iCV1x\"\n"),
     ("pos/redis/redis.conf", "bind 127.0.0.1\nrequirepass QEp=brM5Pag3bE\n"),
@@ -90,7 +90,8 @@ const FILES: &[(&str, &str)] = &[
 /// (path, line, column, rule, secret, weak) of every finding in `FILES`, in report order.
 const EXPECTED: &[(&str, usize, usize, &str, &str, bool)] = &[
     ("pos/.curlrc", 2, 16, "curlrc-password", "9*Gr=xr.SR!o^d", false),
-    ("pos/.git-credentials", 1, 20, "git-credentials-password", "Qt%21%212zpJzvN%40tJ", false),
+    // Percent-encoded: reported decoded, at the start of the encoded URL.
+    ("pos/.git-credentials", 1, 1, "git-credentials-password", "Qt!!2zpJzvN@tJ", false),
     ("pos/.m2/settings.xml", 6, 17, "xml-credential-file-password", "{COQLCE6DU6GtcS5P=}", false),
     ("pos/.netrc", 3, 12, "netrc-password", "QEp=brM5Pag3bE", false),
     ("pos/.netrc", 4, 46, "netrc-password", "pass123", true),
@@ -104,7 +105,7 @@ const EXPECTED: &[(&str, usize, usize, &str, &str, bool)] = &[
     ("pos/dotnet/NuGet.Config", 5, 43, "xml-credential-file-password", "sCcY^Wi3xR52ry", false),
     ("pos/etc/shadow", 2, 8, "password-hash-line", "$6$zFmt6o6zRA0kEBOj$4gGeJhwxS1tzfp.Y.ancKSpVYNALy8zn51LAz5ybw.yQnFvn64rSVuwp.WKuEe.ZWhvTPT4zMc0eSZrbGRhsQB", false),
     ("pos/filezilla/sitemanager.xml", 7, 13, "xml-credential-file-password", "ftp2024", true),
-    ("pos/home/.cargo/credentials.toml", 2, 10, "cargo-credentials-token", "cio6mDfGgK4s5rhzyqXPeINhzacFMuZwJnI", false),
+    ("pos/home/.cargo/credentials.toml", 2, 10, "cargo-credentials-token", "AjLLsk0ZhdshGrh06OqgiQJY0iCV1xIv", false),
     ("pos/home/.config/rclone/rclone.conf", 5, 8, "ini-credential-file-password", "5dWs9tX2kHq7VZm0bLr8Yw3eFJc1aUnP", false),
     ("pos/home/.gem/credentials", 2, 20, "gem-credentials-key", "094d5cc49bf273bfe8c32aea2c22e7b8", false),
     ("pos/home/.local/share/remmina/prod.remmina", 5, 10, "ini-credential-file-password", "Qt!!2zpJzvN@tJ8x", false),
@@ -188,7 +189,7 @@ fn a_weak_password_is_low_with_a_note_in_human_json_and_sarif() {
     assert_eq!(human.code, 1, "{}", human.stderr);
     assert!(
         human.stdout.contains(
-            "1:35      low       pgpass-password  ********  (weak password in a credential file)"
+            "1:35      low       pgpass-password  (credential-file)  ********  (weak password in a credential file)"
         ),
         "{}",
         human.stdout
@@ -369,4 +370,64 @@ fn history_scans_run_path_scoped_rules_on_the_working_tree() {
         (&findings[0]["line"], &findings[0]["column"]),
         (&1.into(), &35.into())
     );
+}
+
+#[test]
+fn filezilla_base64_passwords_are_found_decoded_at_the_encoded_value() {
+    let env = TestEnv::new();
+    let site = |pass: &str| {
+        format!(
+            "<FileZilla3>\n  <Servers>\n    <Server>\n      <Host>ftp.acme-corp.test</Host>\n      \
+             <Pass encoding=\"base64\">{pass}</Pass>\n    </Server>\n  </Servers>\n</FileZilla3>\n"
+        )
+    };
+    // base64("QEp=brM5Pag3bE") and base64("ftp2024"): one strong, one weak password.
+    env.write("pos/sitemanager.xml", site("UUVwPWJyTTVQYWczYkU="));
+    env.write("pos/recentservers.xml", site("ZnRwMjAyNA=="));
+    env.write("neg/sitemanager.xml", site(""));
+    env.write("neg/elsewhere.xml", site("UUVwPWJyTTVQYWczYkU="));
+    let (run, findings) = env.scan_json(&[".", "--show-secrets"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let got: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path"),
+                f["line"].as_u64().expect("line"),
+                f["column"].as_u64().expect("column"),
+                f["rule"].as_str().expect("rule"),
+                f["secret"].as_str().expect("secret"),
+                f["encoding"].as_str().expect("encoding"),
+                f["severity"].as_str().expect("severity"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "pos/recentservers.xml",
+                5,
+                31,
+                "filezilla-base64-password",
+                "ftp2024",
+                "base64",
+                "low"
+            ),
+            (
+                "pos/sitemanager.xml",
+                5,
+                31,
+                "filezilla-base64-password",
+                "QEp=brM5Pag3bE",
+                "base64",
+                "high"
+            ),
+        ]
+    );
+    assert_eq!(findings[0]["note"], "weak password in a credential file");
+    // Decoding off: the rule reads decoded text only, so nothing is reported.
+    let (run, findings) = env.scan_json(&[".", "--decode-depth", "0"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(findings.is_empty(), "{findings:?}");
 }

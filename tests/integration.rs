@@ -9,6 +9,7 @@ mod checklist;
 mod cli;
 mod config_file;
 mod credential_files;
+mod decode;
 mod frameworks;
 mod git;
 mod hook;

@@ -79,6 +79,9 @@ pub struct Scratch {
 pub enum Content {
     Text,
     Binary,
+    /// Text produced by the decoding stage: every text rule runs, and so do the
+    /// `decoded_only` rules.
+    Decoded,
 }
 
 impl Matcher {
@@ -166,7 +169,7 @@ impl Matcher {
         for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &rules[r];
-                if content == Content::Binary && !binary_eligible(rule) {
+                if !eligible(rule, content) {
                     continue;
                 }
                 if rule.paths.is_some() && !scratch.in_scope.contains(&r) {
@@ -187,9 +190,7 @@ impl Matcher {
             }
         }
         for &r in &self.keywordless {
-            if scratch.in_scope.contains(&r)
-                && (content == Content::Text || binary_eligible(&rules[r]))
-            {
+            if scratch.in_scope.contains(&r) && eligible(&rules[r], content) {
                 let windows = &mut scratch.windows[r];
                 windows.clear();
                 windows.push(0..bytes.len());
@@ -329,6 +330,15 @@ fn in_xml_comment(bytes: &[u8], pos: usize) -> bool {
     }
 }
 
+/// Whether `rule` runs on content of this kind.
+fn eligible(rule: &crate::rules::Rule, content: Content) -> bool {
+    match content {
+        Content::Binary => binary_eligible(rule),
+        Content::Text => !rule.decoded_only,
+        Content::Decoded => true,
+    }
+}
+
 /// Binary content is scanned only by rules whose matches are distinctive on their own.
 fn binary_eligible(rule: &crate::rules::Rule) -> bool {
     !rule.generic && rule.confidence == Confidence::High
@@ -451,8 +461,13 @@ pub fn check_examples(matcher: &Matcher, which: impl Fn(&str) -> bool) -> Vec<Ex
                 .map(|(n, e)| (n + 1, e, false)),
         );
         for (index, example, positive) in cases {
+            let content = if rule.decoded_only {
+                Content::Decoded
+            } else {
+                Content::Text
+            };
             let path = rule.example_path.as_deref();
-            let found = matcher.scan(example.as_bytes(), Content::Text, path, &mut scratch);
+            let found = matcher.scan(example.as_bytes(), content, path, &mut scratch);
             let hit = found.iter().any(|m| m.rule == i);
             if hit != positive {
                 failures.push(ExampleFailure {

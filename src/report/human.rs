@@ -73,20 +73,27 @@ fn write_finding(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let position = format!("{}:{}", f.span.line, f.span.column);
+    let encoding = match &f.encoding {
+        Some(chain) => format!("  [decoded: {chain}]"),
+        None => String::new(),
+    };
     let note = match &f.note {
         Some(note) => format!("  ({note})"),
         None => String::new(),
     };
     writeln!(
         out,
-        "{}  {}  {}  {}{note}",
+        "{}  {}  {}  ({})  {}{}{}",
         p.paint(GREEN, &format!("{position:<8}")),
         p.paint(
             severity_color(f.severity),
             &format!("{:<8}", f.severity.as_str())
         ),
         f.rule_id,
-        f.secret.shown(opts.show_secrets)
+        f.provider_id,
+        f.secret.shown(opts.show_secrets),
+        p.paint(DIM, &encoding),
+        note
     )?;
     if let Some(c) = f.provenance.commit() {
         let status = match f.in_head {

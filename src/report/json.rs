@@ -34,6 +34,8 @@ struct JsonFinding<'a> {
     commit: Option<&'a CommitInfo>,
     in_head: Option<bool>,
     introduced: &'a [Introduction],
+    /// Encodings undone to find the secret, outermost first (`base64>json`); null for plain text.
+    encoding: Option<&'a str>,
     /// e.g. "weak password in a credential file"; omitted when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
@@ -68,6 +70,7 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
         commit: f.provenance.commit(),
         in_head: f.in_head,
         introduced: &f.introduced,
+        encoding: f.encoding.as_deref(),
         note: f.note.as_deref(),
     }
 }

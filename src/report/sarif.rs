@@ -276,6 +276,9 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
         f.provider_name,
         f.secret.shown(opts.show_secrets)
     );
+    if let Some(chain) = &f.encoding {
+        text.push_str(&format!(" Found after decoding {chain}."));
+    }
     if let Some(note) = &f.note {
         text.push_str(&format!(" Note: {note}."));
     }
@@ -308,6 +311,9 @@ fn result_properties(f: &Finding) -> sarif::PropertyBag {
         Provenance::Commit { .. } => "commit",
     };
     props.insert("source".into(), json!(source));
+    if let Some(chain) = &f.encoding {
+        props.insert("encoding".into(), json!(chain));
+    }
     if let Some(note) = &f.note {
         props.insert("note".into(), json!(note));
     }
