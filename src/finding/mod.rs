@@ -18,6 +18,9 @@ pub use redact::Secret;
 /// Longest snippet kept around a secret, in characters on each side.
 const SNIPPET_CONTEXT: usize = 80;
 
+/// The note on a weak password found in a credential file (reported at low severity).
+pub const WEAK_CREDENTIAL_NOTE: &str = "weak password in a credential file";
+
 /// One secret at one location.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -45,6 +48,9 @@ pub struct Finding {
     pub in_head: Option<bool>,
     /// An allow-comment on the secret's line.
     pub allow: Option<allow::Allow>,
+    /// Something the reader should know about this finding, shown with it in every format
+    /// (today only [`WEAK_CREDENTIAL_NOTE`]).
+    pub note: Option<String>,
     /// The encodings undone to find the secret, outermost first (`base64>json`); `None`
     /// for a secret found as plain text. For a decoded secret, `span` is that of the
     /// outermost encoded segment in the blob.
@@ -114,7 +120,7 @@ pub fn build(
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
-                severity: rule.severity,
+                severity: if m.weak { Severity::Low } else { rule.severity },
                 confidence: rule.confidence,
                 provenance: provenance.clone(),
                 span: lines.span(m.secret.start, m.secret.end),
@@ -127,6 +133,7 @@ pub fn build(
                 introduced: Vec::new(),
                 in_head: None,
                 allow: allow::parse(&bytes[line_bounds(bytes, m.secret.start)]),
+                note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
                 encoding: None,
             }
         })
@@ -161,6 +168,7 @@ pub fn build_decoded(
                 secret: view.segment.clone(),
                 context: view.segment.clone(),
                 entropy: m.entropy,
+                weak: false,
             };
             let mut all: Vec<RawMatch> = plain
                 .iter()
@@ -179,7 +187,7 @@ pub fn build_decoded(
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
-                severity: rule.severity,
+                severity: if m.weak { Severity::Low } else { rule.severity },
                 confidence: rule.confidence,
                 provenance: provenance.clone(),
                 span: lines.span(view.segment.start, view.segment.end),
@@ -193,6 +201,7 @@ pub fn build_decoded(
                 in_head: None,
                 allow: allow::parse(&bytes[allow_lines]),
                 encoding: Some(encoding.clone()),
+                note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
             }
         })
         .collect()
@@ -272,7 +281,12 @@ mod tests {
         let matcher = Matcher::new(Arc::new(rules));
         let secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Qw2Lm8R"; // keyhound:allow (fake)
         let line = format!("STRIPE_KEY = \"{secret}\"\n");
-        let matches = matcher.scan(line.as_bytes(), Content::Text, &mut Scratch::default());
+        let matches = matcher.scan(
+            line.as_bytes(),
+            Content::Text,
+            None,
+            &mut Scratch::default(),
+        );
         let findings = build(
             matcher.rules(),
             line.as_bytes(),

@@ -9,15 +9,22 @@
 //!
 //! The matcher works on any `&[u8]` and reports byte spans into it; a caller that feeds
 //! a transformed view of a blob (decoded base64, re-encoded UTF-16) maps spans back.
+//!
+//! Rules with `paths` run only when the caller names a path in their scope; those without
+//! keywords then run over the whole blob (a `.pgpass` line has no keyword, its file name
+//! says what it is). In a credential file (`credential_file = true`) a weak value is kept
+//! and flagged ([`RawMatch::weak`]) instead of being dropped.
 
 pub mod checksum;
 pub mod entropy;
 pub mod filters;
+pub mod strength;
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use globset::{Candidate, GlobSet, GlobSetBuilder};
 
 use crate::rules::{Confidence, RuleSet};
 
@@ -35,6 +42,8 @@ pub struct RawMatch {
     pub context: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
+    /// A weak password in a credential file: reported, but at low severity with a note.
+    pub weak: bool,
 }
 
 /// Compiled, immutable matching state shared by all workers.
@@ -43,6 +52,12 @@ pub struct Matcher {
     keywords: AhoCorasick,
     /// For each keyword pattern, the rules it triggers.
     keyword_rules: Vec<Vec<usize>>,
+    /// Every glob of every path-scoped rule, so that one match per blob finds the rules in scope.
+    path_globs: GlobSet,
+    /// For each glob in `path_globs`, its rule.
+    glob_rules: Vec<usize>,
+    /// Path-scoped rules without keywords: they run on the whole of a blob in scope.
+    keywordless: Vec<usize>,
 }
 
 /// Per-worker reusable buffers, so the hot path does not allocate per blob.
@@ -53,6 +68,9 @@ pub struct Scratch {
     /// Rules with at least one window in the current blob.
     touched: Vec<usize>,
     matches: Vec<RawMatch>,
+    /// Path-scoped rules whose `paths` match the current blob's path.
+    in_scope: Vec<usize>,
+    glob_hits: Vec<usize>,
 }
 
 /// Whether the bytes being scanned are text or binary; binary data is scanned
@@ -106,6 +124,11 @@ impl Matcher {
                 }
             }
         }
+        let (path_globs, glob_rules) = path_globs(&rules);
+        let keywordless = (rules.rules.iter().enumerate())
+            .filter(|(_, r)| r.paths.is_some() && r.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -116,6 +139,9 @@ impl Matcher {
             rules,
             keywords,
             keyword_rules,
+            path_globs,
+            glob_rules,
+            keywordless,
         }
     }
 
@@ -124,23 +150,29 @@ impl Matcher {
         &self.rules
     }
 
-    /// Finds every secret in `bytes`. The result is sorted by position, with at most
-    /// one match per secret location.
-    pub fn scan(&self, bytes: &[u8], content: Content, scratch: &mut Scratch) -> Vec<RawMatch> {
+    /// Finds every secret in `bytes`, the contents of the file at `path` (`/`-separated;
+    /// `None` when unknown, as for stdin: path-scoped rules then do not run). The result
+    /// is sorted by position, with at most one match per secret location.
+    pub fn scan(
+        &self,
+        bytes: &[u8],
+        content: Content,
+        path: Option<&str>,
+        scratch: &mut Scratch,
+    ) -> Vec<RawMatch> {
         let rules = &self.rules.rules;
         scratch.windows.resize_with(rules.len(), Vec::new);
         scratch.touched.clear();
         scratch.matches.clear();
+        self.mark_scope(path, scratch);
 
         for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &rules[r];
-                let eligible = match content {
-                    Content::Binary => binary_eligible(rule),
-                    Content::Text => !rule.decoded_only,
-                    Content::Decoded => true,
-                };
-                if !eligible {
+                if !eligible(rule, content) {
+                    continue;
+                }
+                if rule.paths.is_some() && !scratch.in_scope.contains(&r) {
                     continue;
                 }
                 let start = line_start_within(bytes, hit.start(), LOOKBEHIND);
@@ -155,6 +187,14 @@ impl Matcher {
                         windows.push(start..end);
                     }
                 }
+            }
+        }
+        for &r in &self.keywordless {
+            if scratch.in_scope.contains(&r) && eligible(&rules[r], content) {
+                let windows = &mut scratch.windows[r];
+                windows.clear();
+                windows.push(0..bytes.len());
+                scratch.touched.push(r);
             }
         }
 
@@ -172,34 +212,84 @@ impl Matcher {
                     };
                     let whole = caps.get(0).expect("group 0 always participates");
                     let value = secret.as_bytes();
-                    if let Some(entropy) = accept(rule, value, &caps) {
-                        scratch.matches.push(RawMatch {
-                            rule: r,
-                            secret: window.start + secret.start()..window.start + secret.end(),
-                            context: window.start + whole.start()..window.start + whole.end(),
-                            entropy,
-                        });
+                    let Some((entropy, weak)) = accept(rule, value, &caps) else {
+                        continue;
+                    };
+                    let start = window.start + secret.start();
+                    // A template's commented-out sample (`<!-- <password>repopwd</password> -->`
+                    // in Maven's default settings.xml) is documentation, not a stored password.
+                    if weak && in_xml_comment(bytes, start) {
+                        continue;
                     }
+                    scratch.matches.push(RawMatch {
+                        rule: r,
+                        secret: start..window.start + secret.end(),
+                        context: window.start + whole.start()..window.start + whole.end(),
+                        entropy,
+                        weak,
+                    });
                 }
             }
         }
         resolve(&self.rules, &mut scratch.matches)
     }
+
+    /// Lists in `scratch.in_scope` the path-scoped rules whose globs match `path`.
+    fn mark_scope(&self, path: Option<&str>, scratch: &mut Scratch) {
+        scratch.in_scope.clear();
+        let Some(path) = path.filter(|_| !self.glob_rules.is_empty()) else {
+            return;
+        };
+        self.path_globs
+            .matches_candidate_into(&Candidate::new(path), &mut scratch.glob_hits);
+        for &g in &scratch.glob_hits {
+            scratch.in_scope.push(self.glob_rules[g]);
+        }
+    }
 }
 
-/// Runs the post-regex checks; returns the secret's entropy if the match stands.
+/// One glob set holding the globs of every path-scoped rule, and each glob's rule.
+fn path_globs(rules: &RuleSet) -> (GlobSet, Vec<usize>) {
+    let mut builder = GlobSetBuilder::new();
+    let mut owners = Vec::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        for pattern in rule.paths.iter().flat_map(|p| p.patterns()) {
+            builder.add(
+                crate::rules::paths::glob(pattern).expect("patterns were checked when loaded"),
+            );
+            owners.push(i);
+        }
+    }
+    let set = builder
+        .build()
+        .expect("each glob compiled on its own when the rules were loaded");
+    (set, owners)
+}
+
+/// Runs the post-regex checks; returns the secret's entropy, and whether it is a weak
+/// password in a credential file, if the match stands.
 fn accept(
     rule: &crate::rules::Rule,
     value: &[u8],
     caps: &regex::bytes::Captures<'_>,
-) -> Option<f64> {
-    if value.is_empty() || filters::is_placeholder(value) {
+) -> Option<(f64, bool)> {
+    if value.is_empty() {
+        return None;
+    }
+    let entropy = entropy::shannon(value);
+    if is_placeholder(value, entropy) {
         return None;
     }
     if rule.exclude.iter().any(|x| x.is_match(value)) {
         return None;
     }
-    let entropy = entropy::shannon(value);
+    if rule.credential_file {
+        // The file itself is the leak: only a stand-in or a reference is not a finding.
+        if filters::is_reference(value) {
+            return None;
+        }
+        return Some((entropy, strength::is_weak(value, entropy, rule.min_entropy)));
+    }
     if rule.min_entropy.is_some_and(|min| entropy < min) {
         return None;
     }
@@ -216,7 +306,37 @@ fn accept(
             return None;
         }
     }
-    Some(entropy)
+    Some((entropy, false))
+}
+
+/// [`filters::is_placeholder`], except that `<` and `>` do not make a long random value a
+/// placeholder: they mark `<API_KEY>`-style stand-ins, but framework salts drawn from a
+/// punctuation alphabet (WordPress keys) contain them by chance.
+fn is_placeholder(value: &[u8], entropy: f64) -> bool {
+    let angle = |b: &u8| matches!(b, b'<' | b'>');
+    if value.len() >= 40 && entropy >= 4.5 && value.iter().any(angle) {
+        let without: Vec<u8> = value.iter().copied().filter(|b| !angle(b)).collect();
+        return filters::is_placeholder(&without);
+    }
+    filters::is_placeholder(value)
+}
+
+/// Whether `pos` lies inside an XML/HTML comment (`<!-- … -->`) opened before it.
+fn in_xml_comment(bytes: &[u8], pos: usize) -> bool {
+    let before = &bytes[..pos];
+    match memchr::memmem::rfind(before, b"<!--") {
+        Some(open) => memchr::memmem::find(&before[open..], b"-->").is_none(),
+        None => false,
+    }
+}
+
+/// Whether `rule` runs on content of this kind.
+fn eligible(rule: &crate::rules::Rule, content: Content) -> bool {
+    match content {
+        Content::Binary => binary_eligible(rule),
+        Content::Text => !rule.decoded_only,
+        Content::Decoded => true,
+    }
 }
 
 /// Binary content is scanned only by rules whose matches are distinctive on their own.
@@ -346,7 +466,8 @@ pub fn check_examples(matcher: &Matcher, which: impl Fn(&str) -> bool) -> Vec<Ex
             } else {
                 Content::Text
             };
-            let found = matcher.scan(example.as_bytes(), content, &mut scratch);
+            let path = rule.example_path.as_deref();
+            let found = matcher.scan(example.as_bytes(), content, path, &mut scratch);
             let hit = found.iter().any(|m| m.rule == i);
             if hit != positive {
                 failures.push(ExampleFailure {
