@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use ignore::WalkState;
 
-use crate::finding::{self, Finding};
+use crate::finding::{self, BlobFinding, Finding};
 use crate::matcher::{Content, Matcher, Scratch};
 use crate::messages::Messages;
 use crate::progress::Progress;
@@ -85,14 +85,15 @@ pub struct Context<'a> {
     pub max_file_size: u64,
 }
 
-/// Scans one blob: binary detection, matching, findings.
+/// Scans one blob: binary detection, matching, findings. What is found depends on the
+/// bytes only; the caller places the findings at the blob's locations
+/// ([`finding::BlobFinding::at`]).
 pub fn scan_blob(
     ctx: &Context<'_>,
     bytes: &[u8],
-    provenance: &Provenance,
     scratch: &mut Scratch,
     stats: &mut Stats,
-) -> Vec<Finding> {
+) -> Vec<BlobFinding> {
     let content = if source::is_binary(bytes) {
         stats.binary += 1;
         Content::Binary
@@ -105,7 +106,7 @@ pub fn scan_blob(
     if matches.is_empty() {
         return Vec::new();
     }
-    finding::build(ctx.matcher.rules(), bytes, &matches, provenance)
+    finding::build(ctx.matcher.rules(), bytes, &matches)
 }
 
 /// Per-thread state of the filesystem walk; flushes into the collector when dropped.
@@ -160,18 +161,15 @@ impl Worker<'_, '_> {
                 return WalkState::Continue;
             }
         };
-        let provenance = Provenance::File { path: shown };
-        let found = scan_blob(
-            self.ctx,
-            &bytes,
-            &provenance,
-            &mut self.scratch,
-            &mut self.stats,
-        );
+        let found = scan_blob(self.ctx, &bytes, &mut self.scratch, &mut self.stats);
         self.pending.0 += 1;
         self.pending.1 += bytes.len() as u64;
         self.pending.2 += found.len() as u64;
-        self.findings.extend(found);
+        self.findings.extend(found.iter().map(|m| {
+            m.at(Provenance::File {
+                path: shown.clone(),
+            })
+        }));
         if self.pending.0 >= 256 || self.pending.1 >= 16 << 20 {
             self.flush_progress();
         }
@@ -243,7 +241,10 @@ pub fn scan_paths(
 pub fn scan_one(ctx: &Context<'_>, bytes: &[u8], provenance: Provenance) -> Outcome {
     let started = Instant::now();
     let mut stats = Stats::default();
-    let findings = scan_blob(ctx, bytes, &provenance, &mut Scratch::default(), &mut stats);
+    let findings = scan_blob(ctx, bytes, &mut Scratch::default(), &mut stats)
+        .iter()
+        .map(|m| m.at(provenance.clone()))
+        .collect();
     Outcome {
         findings,
         stats,
