@@ -9,6 +9,7 @@ mod checklist;
 mod cli;
 mod config_file;
 mod git;
+mod history;
 mod hook;
 mod rules;
 mod sarif;
