@@ -311,7 +311,29 @@ fn secret_only_in_a_commit_message_is_found_with_the_commit() {
     );
     assert_eq!(f["commit"]["commit"], commit.as_str());
     assert_eq!(f["commit"]["summary"], "fix deploy");
+    assert_eq!(
+        f["in_head"], false,
+        "a message is history, not a file in HEAD"
+    );
     assert!(!run.stdout.contains(&pat), "redacted");
+
+    let run = env.run(&["scan", "--history", ".", "-q", "--checklist", "ROTATION.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let checklist = std::fs::read_to_string(env.path().join("ROTATION.md")).expect("checklist");
+    std::fs::remove_file(env.path().join("ROTATION.md")).expect("rm");
+    assert!(
+        checklist.contains(&format!("message, line 3 in commit `{}`", &commit[..12])),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains("git filter-repo --replace-message"),
+        "{checklist}"
+    );
+    assert!(
+        !checklist.contains("--invert-paths"),
+        "no file to remove: {checklist}"
+    );
+    assert!(!checklist.contains(&pat));
 
     // SARIF: a logical location names the commit; no file URI is invented.
     let run = env.run(&["scan", "--history", ".", "--format", "sarif", "-q"]);
@@ -434,4 +456,30 @@ fn range_with_three_dots_is_the_symmetric_difference() {
     assert_eq!(commits("feature...main"), both);
     assert_eq!(commits("main..feature"), vec![feature.clone()]);
     assert_eq!(commits("feature..main"), vec![main]);
+}
+
+#[test]
+fn configured_excludes_and_allowlisted_paths_apply_to_history_paths() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write(
+        ".keyhound.toml",
+        "exclude = [\"vendor/\"]\n[allowlist]\npaths = [\"docs/**\"]\n",
+    );
+    let content = format!("STRIPE={}\n", fake::stripe_live());
+    env.write("vendor/lib.env", &content);
+    env.write("docs/example.env", &content);
+    env.commit_all("vendored and documented", "2024-01-01T00:00:00Z");
+    let (run, list) = env.scan_json(&["--history", "."]);
+    assert_eq!((run.code, list.len()), (0, 0), "{list:?}");
+    assert!(run.stderr.contains("suppressed"), "{}", run.stderr);
+
+    // The same blob at a path that is neither excluded nor allowlisted is reported there only.
+    env.write("app.env", &content);
+    let add = env.commit_all("app", "2024-01-02T00:00:00Z");
+    assert_places(
+        &env,
+        &["--history", "."],
+        &[place("app.env", 1, true, &add)],
+    );
 }

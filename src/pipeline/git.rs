@@ -216,6 +216,10 @@ impl<'c, 'a> MessageScan<'c, 'a> {
                 })
             }));
         }
+        // A message is history, never a file in HEAD.
+        for f in &mut out {
+            f.in_head = Some(false);
+        }
         out
     }
 }
