@@ -9,6 +9,7 @@ mod place;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use gix::ObjectId;
@@ -48,6 +49,8 @@ struct Repo<'r> {
     repo: &'r gix::Repository,
     /// `.keyhoundignore` rules (empty with `--no-ignore`).
     ignore: IgnoreRules,
+    /// `--threads`: None for one per core.
+    threads: Option<usize>,
 }
 
 fn scan_git_in_pool(
@@ -71,6 +74,7 @@ fn scan_git_in_pool(
         shared: &shared,
         repo: &repo,
         ignore,
+        threads: (walk.threads > 0).then_some(walk.threads),
     };
     let mut outcome = match mode {
         GitMode::Staged => scan_staged(ctx, &r)?,
@@ -271,6 +275,69 @@ fn scan_blobs(
     (found.into_iter().collect(), stats)
 }
 
+/// What scanning produced: the matches of each blob that had any, and the counters.
+type Scanned = (Vec<(ObjectId, Vec<BlobFinding>)>, Stats);
+
+/// Scans the blobs a pack traversal hands over, on one of its threads; cloned per thread,
+/// and hands its findings and counters to the shared sink when dropped.
+struct BlobVisitor<'s, 'c, 'a> {
+    ctx: &'c Context<'a>,
+    sink: &'s Mutex<Scanned>,
+    scratch: Scratch,
+    found: Vec<(ObjectId, Vec<BlobFinding>)>,
+    stats: Stats,
+    /// Blobs, bytes and findings not yet reported to the progress display.
+    pending: (u64, u64, u64),
+}
+
+impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
+    fn new(ctx: &'c Context<'a>, sink: &'s Mutex<Scanned>) -> Self {
+        BlobVisitor {
+            ctx,
+            sink,
+            scratch: Scratch::default(),
+            found: Vec::new(),
+            stats: Stats::default(),
+            pending: (0, 0, 0),
+        }
+    }
+
+    fn visit(&mut self, id: ObjectId, bytes: &[u8]) {
+        if bytes.len() as u64 > self.ctx.max_file_size {
+            self.stats.skipped_large += 1;
+            return;
+        }
+        let matches = scan_blob(self.ctx, bytes, &mut self.scratch, &mut self.stats);
+        self.pending.0 += 1;
+        self.pending.1 += bytes.len() as u64;
+        self.pending.2 += matches.len() as u64;
+        if !matches.is_empty() {
+            self.found.push((id, matches));
+        }
+        if self.pending.0 >= 256 || self.pending.1 >= 16 << 20 {
+            let (n, b, f) = std::mem::take(&mut self.pending);
+            self.ctx.progress.add(n, b, f);
+        }
+    }
+}
+
+impl Clone for BlobVisitor<'_, '_, '_> {
+    /// A fresh visitor for another thread, sharing the context and the sink.
+    fn clone(&self) -> Self {
+        BlobVisitor::new(self.ctx, self.sink)
+    }
+}
+
+impl Drop for BlobVisitor<'_, '_, '_> {
+    fn drop(&mut self) {
+        let (n, b, f) = std::mem::take(&mut self.pending);
+        self.ctx.progress.add(n, b, f);
+        let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
+        sink.0.append(&mut self.found);
+        sink.1.merge(&self.stats);
+    }
+}
+
 /// Every blob the `commits` introduced (diffed against their parents, in parallel).
 fn introductions(
     ctx: &Context<'_>,
@@ -348,13 +415,25 @@ fn scan_history(
     let (commits, errors) = git::commits(r.repo, tips, &[], |id, m| messages.scan(id, m));
     timer.lap(ctx, &format!("{} commits", commits.len()));
     report_errors(ctx, errors);
-    // Every blob in the object database is scanned once, in pack order and in parallel,
-    // without reading a tree first; the trees are read afterwards, once, to place the
-    // blobs that had findings (and to drop unreachable ones unless --all-objects).
-    let (blobs, notes) = git::all_blobs(r.shared);
-    timer.lap(ctx, &format!("{} blobs listed", blobs.len()));
+    // Every blob in the object database is scanned once, without reading a tree first:
+    // each pack is decoded in one parallel pass (delta bases inflated once), then the
+    // blobs outside packs (loose objects) are read one by one. The trees are read
+    // afterwards, once, to place the blobs that had findings (and to drop unreachable
+    // ones unless --all-objects).
+    let sink = Mutex::new((Vec::new(), Stats::default()));
+    let mut decoded = git::for_each_packed_blob(r.repo, r.threads, {
+        let mut visitor = BlobVisitor::new(ctx, &sink);
+        move |id, bytes| visitor.visit(id, bytes)
+    });
+    let (packed, mut stats) = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+    timer.lap(ctx, &format!("{} bytes scanned in packs", stats.bytes));
+    report_errors(ctx, std::mem::take(&mut decoded.errors));
+    let (blobs, notes) = git::all_blobs(r.shared, &|id| decoded.contains(id));
+    timer.lap(ctx, &format!("{} blobs outside decoded packs", blobs.len()));
     report_errors(ctx, notes.errors);
-    let (found, stats) = scan_blobs(ctx, r.shared, &blobs);
+    let (mut found, loose_stats) = scan_blobs(ctx, r.shared, &blobs);
+    found.extend(packed);
+    stats.merge(&loose_stats);
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());

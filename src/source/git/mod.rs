@@ -11,12 +11,14 @@
 mod diff;
 mod ignore;
 mod messages;
+mod packs;
 mod staged;
 mod tree_index;
 
 pub use diff::{blob_at, introduced_by};
 pub use ignore::IgnoreRules;
 pub use messages::{commit_message, tag_messages, TagMessage};
+pub use packs::{for_each_packed_blob, Decoded};
 pub use staged::staged_blobs;
 pub use tree_index::{introductions_from_index, Introduced, Placements, TreeIndex};
 
@@ -43,6 +45,8 @@ pub enum GitError {
     Index(String),
     #[error("cannot list references: {0}")]
     References(String),
+    #[error("{path}: cannot decode pack, reading its objects one by one: {message}")]
+    Pack { path: String, message: String },
 }
 
 /// Opens the repository containing `path`, isolated from user and system git config
@@ -269,8 +273,12 @@ pub(super) fn for_each_entry(
     Ok(())
 }
 
-/// Every blob in the object database, reachable or not (`--all-objects`).
-pub fn all_blobs(shared: &gix::ThreadSafeRepository) -> (Vec<ObjectId>, WalkNotes) {
+/// Every blob in the object database, reachable or not, except those `skip` accepts
+/// (objects already read another way, such as from a decoded pack).
+pub fn all_blobs(
+    shared: &gix::ThreadSafeRepository,
+    skip: &(dyn Fn(&gix::oid) -> bool + Sync),
+) -> (Vec<ObjectId>, WalkNotes) {
     use rayon::prelude::*;
     let mut notes = WalkNotes::default();
     let repo = shared.to_thread_local();
@@ -295,7 +303,7 @@ pub fn all_blobs(shared: &gix::ThreadSafeRepository) -> (Vec<ObjectId>, WalkNote
             |repo, chunk| {
                 let mut blobs = Vec::new();
                 let mut errors = Vec::new();
-                for &id in chunk {
+                for &id in chunk.iter().filter(|id| !skip(id)) {
                     match repo.find_header(id) {
                         Ok(h) if h.kind() == gix::object::Kind::Blob => blobs.push(id),
                         Ok(_) => {}
