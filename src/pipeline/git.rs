@@ -275,8 +275,14 @@ fn scan_blobs(
     (found.into_iter().collect(), stats)
 }
 
-/// What scanning produced: the matches of each blob that had any, and the counters.
-type Scanned = (Vec<(ObjectId, Vec<BlobFinding>)>, Stats);
+/// What a pack pass produced: the matches of each blob that had any, the counters, and
+/// every tree with its pack position (read afterwards to place the findings).
+#[derive(Default)]
+struct Scanned {
+    found: Vec<(ObjectId, Vec<BlobFinding>)>,
+    stats: Stats,
+    trees: Vec<(git::PackPosition, ObjectId)>,
+}
 
 /// Scans the blobs a pack traversal hands over, on one of its threads; cloned per thread,
 /// and hands its findings and counters to the shared sink when dropped.
@@ -286,6 +292,7 @@ struct BlobVisitor<'s, 'c, 'a> {
     scratch: Scratch,
     found: Vec<(ObjectId, Vec<BlobFinding>)>,
     stats: Stats,
+    trees: Vec<(git::PackPosition, ObjectId)>,
     /// Blobs, bytes and findings not yet reported to the progress display.
     pending: (u64, u64, u64),
 }
@@ -298,11 +305,22 @@ impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
             scratch: Scratch::default(),
             found: Vec::new(),
             stats: Stats::default(),
+            trees: Vec::new(),
             pending: (0, 0, 0),
         }
     }
 
-    fn visit(&mut self, id: ObjectId, bytes: &[u8]) {
+    fn visit(
+        &mut self,
+        kind: gix::object::Kind,
+        id: ObjectId,
+        position: git::PackPosition,
+        bytes: &[u8],
+    ) {
+        if kind == gix::object::Kind::Tree {
+            self.trees.push((position, id));
+            return;
+        }
         if bytes.len() as u64 > self.ctx.max_file_size {
             self.stats.skipped_large += 1;
             return;
@@ -333,8 +351,9 @@ impl Drop for BlobVisitor<'_, '_, '_> {
         let (n, b, f) = std::mem::take(&mut self.pending);
         self.ctx.progress.add(n, b, f);
         let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
-        sink.0.append(&mut self.found);
-        sink.1.merge(&self.stats);
+        sink.found.append(&mut self.found);
+        sink.stats.merge(&self.stats);
+        sink.trees.append(&mut self.trees);
     }
 }
 
@@ -420,15 +439,19 @@ fn scan_history(
     // blobs outside packs (loose objects) are read one by one. The trees are read
     // afterwards, once, to place the blobs that had findings (and to drop unreachable
     // ones unless --all-objects).
-    let sink = Mutex::new((Vec::new(), Stats::default()));
-    let mut decoded = git::for_each_packed_blob(r.repo, r.threads, {
+    let sink = Mutex::new(Scanned::default());
+    let mut decoded = git::for_each_packed_object(r.repo, r.threads, {
         let mut visitor = BlobVisitor::new(ctx, &sink);
-        move |id, bytes| visitor.visit(id, bytes)
+        move |kind, id, position, bytes| visitor.visit(kind, id, position, bytes)
     });
-    let (packed, mut stats) = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Scanned {
+        found: packed,
+        mut stats,
+        mut trees,
+    } = sink.into_inner().unwrap_or_else(|e| e.into_inner());
     timer.lap(ctx, &format!("{} bytes scanned in packs", stats.bytes));
     report_errors(ctx, std::mem::take(&mut decoded.errors));
-    let (blobs, notes) = git::all_blobs(r.shared, &|id| decoded.contains(id));
+    let (blobs, loose_trees, notes) = git::all_blobs(r.shared, &|id| decoded.contains(id));
     timer.lap(ctx, &format!("{} blobs outside decoded packs", blobs.len()));
     report_errors(ctx, notes.errors);
     let (mut found, loose_stats) = scan_blobs(ctx, r.shared, &blobs);
@@ -437,13 +460,19 @@ fn scan_history(
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
-    // Nothing found: no tree needs reading at all.
-    let roots: Vec<ObjectId> = if wanted.is_empty() {
+    // Nothing found: no tree needs reading at all. Otherwise every tree is read once, in
+    // pack order (delta bases stay cached), then loose ones.
+    trees.sort_unstable();
+    let trees: Vec<ObjectId> = if wanted.is_empty() {
         Vec::new()
     } else {
-        commits.iter().map(|c| c.tree).chain(head_tree).collect()
+        trees
+            .into_iter()
+            .map(|(_, id)| id)
+            .chain(loose_trees)
+            .collect()
     };
-    let (index, notes) = git::TreeIndex::build(r.shared, roots, &wanted);
+    let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
     if notes.submodules > 0 {

@@ -18,7 +18,7 @@ mod tree_index;
 pub use diff::{blob_at, introduced_by};
 pub use ignore::IgnoreRules;
 pub use messages::{commit_message, tag_messages, TagMessage};
-pub use packs::{for_each_packed_blob, Decoded};
+pub use packs::{for_each_packed_object, Decoded, PackPosition};
 pub use staged::staged_blobs;
 pub use tree_index::{introductions_from_index, Introduced, Placements, TreeIndex};
 
@@ -273,12 +273,12 @@ pub(super) fn for_each_entry(
     Ok(())
 }
 
-/// Every blob in the object database, reachable or not, except those `skip` accepts
-/// (objects already read another way, such as from a decoded pack).
+/// Every blob and tree in the object database, reachable or not, except those `skip`
+/// accepts (objects already read another way, such as from a decoded pack).
 pub fn all_blobs(
     shared: &gix::ThreadSafeRepository,
     skip: &(dyn Fn(&gix::oid) -> bool + Sync),
-) -> (Vec<ObjectId>, WalkNotes) {
+) -> (Vec<ObjectId>, Vec<ObjectId>, WalkNotes) {
     use rayon::prelude::*;
     let mut notes = WalkNotes::default();
     let repo = shared.to_thread_local();
@@ -290,36 +290,39 @@ pub fn all_blobs(
                 gix::odb::store::iter::Ordering::PackAscendingOffsetThenLooseLexicographical,
             )
             .filter_map(Result::ok)
+            .filter(|id| !skip(id))
             .collect(),
         Err(e) => {
             notes.errors.push(GitError::References(e.to_string()));
-            return (Vec::new(), notes);
+            return (Vec::new(), Vec::new(), notes);
         }
     };
-    let results: Vec<(Vec<ObjectId>, Vec<GitError>)> = ids
+    type Listed = (Vec<ObjectId>, Vec<ObjectId>, Vec<GitError>);
+    let results: Vec<Listed> = ids
         .par_chunks(1024)
         .map_init(
             || shared.to_thread_local(),
             |repo, chunk| {
-                let mut blobs = Vec::new();
-                let mut errors = Vec::new();
-                for &id in chunk.iter().filter(|id| !skip(id)) {
+                let (mut blobs, mut trees, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+                for &id in chunk {
                     match repo.find_header(id) {
                         Ok(h) if h.kind() == gix::object::Kind::Blob => blobs.push(id),
+                        Ok(h) if h.kind() == gix::object::Kind::Tree => trees.push(id),
                         Ok(_) => {}
                         Err(e) => errors.push(object_error(id, e)),
                     }
                 }
-                (blobs, errors)
+                (blobs, trees, errors)
             },
         )
         .collect();
-    let mut blobs = Vec::new();
+    let (mut blobs, mut trees) = (Vec::new(), Vec::new());
     let mut seen = HashSet::new();
-    for (b, e) in results {
+    for (b, t, e) in results {
         // Objects in several packs are listed once each; keep the first, in pack order.
         blobs.extend(b.into_iter().filter(|id| seen.insert(*id)));
+        trees.extend(t.into_iter().filter(|id| seen.insert(*id)));
         notes.errors.extend(e);
     }
-    (blobs, notes)
+    (blobs, trees, notes)
 }

@@ -45,13 +45,21 @@ fn pack_files(repo: &gix::Repository) -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
-/// Decodes every object of every pack once and calls `visit(id, bytes)` for each blob,
-/// on up to `threads` threads (None: one per core); `visit` is cloned per thread. A
-/// blob in several packs is visited once. Packs that fail to decode are reported in
-/// [`Decoded::errors`] and left out of [`Decoded::contains`].
-pub fn for_each_packed_blob<V>(repo: &gix::Repository, threads: Option<usize>, visit: V) -> Decoded
+/// Where an object is in the packs: pack number in the high bits, offset in the low 40.
+/// Sorting by it gives pack order.
+pub type PackPosition = u64;
+
+/// Decodes every object of every pack once and calls `visit(kind, id, position, bytes)`
+/// for each blob and tree, on up to `threads` threads (None: one per core); `visit` is
+/// cloned per thread. An object in several packs is visited once. Packs that fail to
+/// decode are reported in [`Decoded::errors`] and left out of [`Decoded::contains`].
+pub fn for_each_packed_object<V>(
+    repo: &gix::Repository,
+    threads: Option<usize>,
+    visit: V,
+) -> Decoded
 where
-    V: FnMut(ObjectId, &[u8]) + Send + Clone,
+    V: FnMut(gix::object::Kind, ObjectId, PackPosition, &[u8]) + Send + Clone,
 {
     let hash = repo.object_hash();
     let mut decoded = Decoded {
@@ -59,7 +67,7 @@ where
         errors: Vec::new(),
     };
     let interrupt = AtomicBool::new(false);
-    for (idx_path, pack_path) in pack_files(repo) {
+    for (pack_no, (idx_path, pack_path)) in pack_files(repo).into_iter().enumerate() {
         let opened = pack::index::File::at(&idx_path, hash)
             .map_err(|e| pack_error(&idx_path, e))
             .and_then(|index| {
@@ -80,10 +88,10 @@ where
                               bytes: &[u8],
                               entry: &pack::index::Entry,
                               _: &dyn gix::progress::Progress| {
-            if kind == gix::object::Kind::Blob
-                && !earlier.iter().any(|i| i.lookup(entry.oid).is_some())
-            {
-                visit(entry.oid, bytes);
+            let wanted = matches!(kind, gix::object::Kind::Blob | gix::object::Kind::Tree);
+            if wanted && !earlier.iter().any(|i| i.lookup(entry.oid).is_some()) {
+                let position = ((pack_no as u64) << 40) | entry.pack_offset;
+                visit(kind, entry.oid, position, bytes);
             }
             Ok(())
         };

@@ -1,5 +1,6 @@
-//! Where blobs of interest sit in history: one parallel pass over every distinct tree,
-//! and, from it, which commits introduced each such blob at which path.
+//! Where blobs of interest sit in history: one parallel pass over every tree of the
+//! repository, in pack order, and, from it, which commits introduced each such blob at
+//! which path.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,8 +9,8 @@ use gix::ObjectId;
 
 use super::{for_each_entry, CommitNode, GitError, WalkNotes};
 
-/// Where some blobs of interest sit in the reachable trees: built in one parallel pass
-/// over every distinct tree, keeping only subtree links and entries of those blobs.
+/// Where some blobs of interest sit in the trees: built in one parallel pass over every
+/// tree, keeping only subtree links and entries of those blobs.
 pub struct TreeIndex {
     /// Trees with subtrees or blobs of interest; a tree absent here has neither.
     nodes: HashMap<ObjectId, TreeNode>,
@@ -27,82 +28,109 @@ struct TreeNode {
 /// `(path, blob)` pairs of the blobs of interest under a tree.
 pub type Placements = std::sync::Arc<Vec<(BString, ObjectId)>>;
 
+type Entries = Vec<(BString, ObjectId)>;
+/// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlinks, errors.
+type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
+
+/// Reads `trees`, keeping subtree links and the entries of blobs in `wanted`.
+fn read_trees(repo: &gix::Repository, trees: &[ObjectId], wanted: &HashSet<ObjectId>) -> Chunk {
+    let (mut out, mut submodules, mut errors) = (Vec::new(), 0, Vec::new());
+    for &tree in trees {
+        let (mut subtrees, mut found) = (Vec::new(), Vec::new());
+        let read = for_each_entry(repo, tree, |mode, id, name| {
+            if mode.is_tree() {
+                subtrees.push((name.into(), id));
+            } else if mode.is_commit() {
+                submodules += 1;
+            } else if mode.is_blob() && wanted.contains(&id) {
+                found.push((name.into(), id));
+            }
+        });
+        match read {
+            Ok(()) => out.push((tree, subtrees, found)),
+            Err(e) => errors.push(e),
+        }
+    }
+    (out, submodules, errors)
+}
+
 impl TreeIndex {
-    /// Reads every tree reachable from `roots` once (level by level, in parallel) and
-    /// records where the blobs in `wanted` are.
-    pub fn build(
+    fn empty() -> TreeIndex {
+        TreeIndex {
+            nodes: HashMap::new(),
+            names: Vec::new(),
+        }
+    }
+
+    /// Adds what `read_trees` found.
+    fn absorb(
+        &mut self,
+        name_ids: &mut HashMap<BString, u32>,
+        notes: &mut WalkNotes,
+        results: Vec<Chunk>,
+    ) {
+        let names = &mut self.names;
+        let mut intern = |name: BString| -> u32 {
+            *name_ids.entry(name).or_insert_with_key(|n| {
+                names.push(n.clone());
+                (names.len() - 1) as u32
+            })
+        };
+        for (out, submodules, errors) in results {
+            notes.submodules += submodules;
+            notes.errors.extend(errors);
+            for (tree, subtrees, found) in out {
+                if subtrees.is_empty() && found.is_empty() {
+                    continue;
+                }
+                let node = TreeNode {
+                    subtrees: subtrees
+                        .into_iter()
+                        .map(|(n, id)| (intern(n), id))
+                        .collect(),
+                    wanted: found.into_iter().map(|(n, id)| (intern(n), id)).collect(),
+                };
+                self.nodes.insert(tree, node);
+            }
+        }
+    }
+
+    /// Reads the given trees (every tree of the repository, in pack order) in contiguous
+    /// parallel runs, so that a delta base read for one tree is still in the pack cache
+    /// for the trees built on it, and records where the blobs in `wanted` are.
+    pub fn build_from(
         shared: &gix::ThreadSafeRepository,
-        roots: impl IntoIterator<Item = ObjectId>,
+        trees: &[ObjectId],
         wanted: &HashSet<ObjectId>,
     ) -> (TreeIndex, WalkNotes) {
         use rayon::prelude::*;
-        let mut nodes: HashMap<ObjectId, TreeNode> = HashMap::new();
-        let mut names: Vec<BString> = Vec::new();
-        let mut name_ids: HashMap<BString, u32> = HashMap::new();
+        /// Delta bases kept per thread while reading trees in pack order.
+        const PACK_CACHE: usize = 32 << 20;
+        /// Trees read before their entries are interned: bounds the memory of names not
+        /// yet interned (most repeat from one version of a tree to the next).
+        const BATCH: usize = 16 * 1024;
+        let mut index = TreeIndex::empty();
+        let mut name_ids = HashMap::new();
         let mut notes = WalkNotes::default();
-        let mut seen: HashSet<ObjectId> = HashSet::new();
-        let mut level: Vec<ObjectId> = roots.into_iter().filter(|t| seen.insert(*t)).collect();
-        while !level.is_empty() {
-            type Entries = Vec<(BString, ObjectId)>;
-            type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
-            let results: Vec<Chunk> = level
-                .par_chunks(256)
+        for batch in trees.chunks(BATCH) {
+            let results: Vec<Chunk> = batch
+                .par_chunks(2048)
                 .map_init(
-                    || shared.to_thread_local(),
-                    |repo, chunk| {
-                        let (mut out, mut submodules, mut errors) = (Vec::new(), 0, Vec::new());
-                        for &tree in chunk {
-                            let (mut subtrees, mut found) = (Vec::new(), Vec::new());
-                            let read = for_each_entry(repo, tree, |mode, id, name| {
-                                if mode.is_tree() {
-                                    subtrees.push((name.into(), id));
-                                } else if mode.is_commit() {
-                                    submodules += 1;
-                                } else if mode.is_blob() && wanted.contains(&id) {
-                                    found.push((name.into(), id));
-                                }
-                            });
-                            match read {
-                                Ok(()) => out.push((tree, subtrees, found)),
-                                Err(e) => errors.push(e),
-                            }
-                        }
-                        (out, submodules, errors)
+                    || {
+                        let mut repo = shared.to_thread_local();
+                        repo.objects.set_pack_cache(|| {
+                            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                                PACK_CACHE,
+                            ))
+                        });
+                        repo
                     },
+                    |repo, chunk| read_trees(repo, chunk, wanted),
                 )
                 .collect();
-            level = Vec::new();
-            let mut intern = |name: BString| -> u32 {
-                *name_ids.entry(name).or_insert_with_key(|n| {
-                    names.push(n.clone());
-                    (names.len() - 1) as u32
-                })
-            };
-            for (out, submodules, errors) in results {
-                notes.submodules += submodules;
-                notes.errors.extend(errors);
-                for (tree, subtrees, found) in out {
-                    level.extend(
-                        subtrees
-                            .iter()
-                            .map(|(_, id)| *id)
-                            .filter(|id| seen.insert(*id)),
-                    );
-                    if subtrees.is_empty() && found.is_empty() {
-                        continue;
-                    }
-                    let node = TreeNode {
-                        subtrees: subtrees
-                            .into_iter()
-                            .map(|(n, id)| (intern(n), id))
-                            .collect(),
-                        wanted: found.into_iter().map(|(n, id)| (intern(n), id)).collect(),
-                    };
-                    nodes.insert(tree, node);
-                }
-            }
+            index.absorb(&mut name_ids, &mut notes, results);
         }
-        (TreeIndex { nodes, names }, notes)
+        (index, notes)
     }
 
     /// The blobs of interest under `tree`, with their paths (memoised in `memo`).
