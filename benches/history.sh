@@ -52,7 +52,7 @@ bench() {
 }
 
 commits=$(git -C "$repo" rev-list --all | wc -l)
-pack=$(du -sm "$(git -C "$repo" rev-parse --git-path objects/pack)" | cut -f1)
+pack=$(cd "$repo" && du -sm "$(git rev-parse --git-path objects/pack)" | cut -f1)
 echo "repository: $repo ($commits commits, ${pack} MiB of packs), $cores cores, median of $runs"
 printf '%-12s %10s %10s %12s\n' tool wall cpu 'peak RSS'
 bench keyhound "$KEYHOUND" scan --history "$repo" --format jsonl --quiet

@@ -5,6 +5,8 @@
 //! where they sit (paths, introducing commits, HEAD) is worked out afterwards and every
 //! location becomes its own finding ([`place::Placement`]).
 
+mod blobs;
+mod messages;
 mod place;
 
 use std::collections::{HashMap, HashSet};
@@ -15,13 +17,14 @@ use std::time::Instant;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::{scan_blob, scan_paths, Context, Outcome, ScanError, Stats};
+use super::{scan_paths, Context, Outcome, ScanError};
 use crate::config::GitMode;
 use crate::finding::{BlobFinding, Finding};
-use crate::matcher::Scratch;
 use crate::provenance::{CommitInfo, Provenance};
 use crate::source::filesystem::WalkOptions;
 use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
+use blobs::{scan_blobs, BlobVisitor, Scanned};
+use messages::MessageScan;
 
 /// Scans a git repository's history, staged changes or a commit range.
 pub fn scan_git(
@@ -111,6 +114,7 @@ fn scan_git_in_pool(
                 None => scan_history(ctx, &r, &tips, *all_objects, messages)?,
             };
             if let Some(workdir) = repo.workdir() {
+                ctx.progress.phase("scanning the working tree");
                 let worktree = scan_paths(ctx, &[workdir.to_path_buf()], walk)?;
                 merge_worktree(&r, &mut outcome, worktree, workdir);
             }
@@ -152,208 +156,6 @@ fn warn_if_shallow(ctx: &Context<'_>, repo: &gix::Repository) {
 fn report_errors(ctx: &Context<'_>, errors: Vec<GitError>) {
     for e in errors {
         ctx.messages.error(e);
-    }
-}
-
-/// Commit messages, scanned as the commit walk reads them.
-struct MessageScan<'c, 'a> {
-    ctx: &'c Context<'a>,
-    scratch: Scratch,
-    /// Message statistics are not blob statistics: kept apart from the summary's counts.
-    stats: Stats,
-    found: HashMap<ObjectId, Vec<BlobFinding>>,
-}
-
-impl<'c, 'a> MessageScan<'c, 'a> {
-    fn new(ctx: &'c Context<'a>) -> Self {
-        MessageScan {
-            ctx,
-            scratch: Scratch::default(),
-            stats: Stats::default(),
-            found: HashMap::new(),
-        }
-    }
-
-    fn scan(&mut self, commit: ObjectId, message: &[u8]) {
-        let found = scan_blob(self.ctx, message, &mut self.scratch, &mut self.stats);
-        if !found.is_empty() {
-            self.found.insert(commit, found);
-        }
-    }
-
-    /// Findings in the messages of `commits` and of the annotated tags pointing into them
-    /// (every annotated tag when `all_tags`).
-    fn findings(
-        mut self,
-        repo: &gix::Repository,
-        commits: &[CommitNode],
-        all_tags: bool,
-    ) -> Vec<Finding> {
-        let selected: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
-        let mut out = Vec::new();
-        let mut ids: Vec<ObjectId> = self.found.keys().copied().collect();
-        ids.sort();
-        for id in ids {
-            if !selected.contains(&id) {
-                continue;
-            }
-            match git::commit_info(repo, id) {
-                Ok(info) => out.extend(self.found[&id].iter().map(|m| {
-                    m.at(Provenance::CommitMessage {
-                        commit: info.clone(),
-                    })
-                })),
-                Err(e) => self.ctx.messages.error(e),
-            }
-        }
-        let (tags, errors) = git::tag_messages(repo);
-        report_errors(self.ctx, errors);
-        for tag in tags {
-            let wanted = all_tags || tag.commit.is_some_and(|c| selected.contains(&c));
-            if !wanted {
-                continue;
-            }
-            let found = scan_blob(self.ctx, &tag.message, &mut self.scratch, &mut self.stats);
-            out.extend(found.iter().map(|m| {
-                m.at(Provenance::TagMessage {
-                    tag: tag.info.clone(),
-                })
-            }));
-        }
-        // A message is history, never a file in HEAD.
-        for f in &mut out {
-            f.in_head = Some(false);
-        }
-        out
-    }
-}
-
-/// Scans blobs in parallel; returns the matches of each blob that had any, and the counters.
-fn scan_blobs(
-    ctx: &Context<'_>,
-    shared: &gix::ThreadSafeRepository,
-    blobs: &[ObjectId],
-) -> (HashMap<ObjectId, Vec<BlobFinding>>, Stats) {
-    let (found, stats) = blobs
-        .par_iter()
-        .fold(
-            || {
-                (
-                    shared.to_thread_local(),
-                    Scratch::default(),
-                    Vec::new(),
-                    Stats::default(),
-                )
-            },
-            |(repo, mut scratch, mut found, mut stats), id| {
-                match read_blob(&repo, *id, ctx.max_file_size) {
-                    Ok(Some(data)) => {
-                        let matches = scan_blob(ctx, &data, &mut scratch, &mut stats);
-                        ctx.progress.add(1, data.len() as u64, matches.len() as u64);
-                        if !matches.is_empty() {
-                            found.push((*id, matches));
-                        }
-                    }
-                    Ok(None) => stats.skipped_large += 1,
-                    Err(e) => {
-                        stats.unreadable += 1;
-                        ctx.messages.error(e);
-                    }
-                }
-                (repo, scratch, found, stats)
-            },
-        )
-        .map(|(_, _, found, stats)| (found, stats))
-        .reduce(
-            || (Vec::new(), Stats::default()),
-            |(mut a, mut sa), (b, sb)| {
-                a.extend(b);
-                sa.merge(&sb);
-                (a, sa)
-            },
-        );
-    (found.into_iter().collect(), stats)
-}
-
-/// What a pack pass produced: the matches of each blob that had any, the counters, and
-/// every tree with its pack position (read afterwards to place the findings).
-#[derive(Default)]
-struct Scanned {
-    found: Vec<(ObjectId, Vec<BlobFinding>)>,
-    stats: Stats,
-    trees: Vec<(git::PackPosition, ObjectId)>,
-}
-
-/// Scans the blobs a pack traversal hands over, on one of its threads; cloned per thread,
-/// and hands its findings and counters to the shared sink when dropped.
-struct BlobVisitor<'s, 'c, 'a> {
-    ctx: &'c Context<'a>,
-    sink: &'s Mutex<Scanned>,
-    scratch: Scratch,
-    found: Vec<(ObjectId, Vec<BlobFinding>)>,
-    stats: Stats,
-    trees: Vec<(git::PackPosition, ObjectId)>,
-    /// Blobs, bytes and findings not yet reported to the progress display.
-    pending: (u64, u64, u64),
-}
-
-impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
-    fn new(ctx: &'c Context<'a>, sink: &'s Mutex<Scanned>) -> Self {
-        BlobVisitor {
-            ctx,
-            sink,
-            scratch: Scratch::default(),
-            found: Vec::new(),
-            stats: Stats::default(),
-            trees: Vec::new(),
-            pending: (0, 0, 0),
-        }
-    }
-
-    fn visit(
-        &mut self,
-        kind: gix::object::Kind,
-        id: ObjectId,
-        position: git::PackPosition,
-        bytes: &[u8],
-    ) {
-        if kind == gix::object::Kind::Tree {
-            self.trees.push((position, id));
-            return;
-        }
-        if bytes.len() as u64 > self.ctx.max_file_size {
-            self.stats.skipped_large += 1;
-            return;
-        }
-        let matches = scan_blob(self.ctx, bytes, &mut self.scratch, &mut self.stats);
-        self.pending.0 += 1;
-        self.pending.1 += bytes.len() as u64;
-        self.pending.2 += matches.len() as u64;
-        if !matches.is_empty() {
-            self.found.push((id, matches));
-        }
-        if self.pending.0 >= 256 || self.pending.1 >= 16 << 20 {
-            let (n, b, f) = std::mem::take(&mut self.pending);
-            self.ctx.progress.add(n, b, f);
-        }
-    }
-}
-
-impl Clone for BlobVisitor<'_, '_, '_> {
-    /// A fresh visitor for another thread, sharing the context and the sink.
-    fn clone(&self) -> Self {
-        BlobVisitor::new(self.ctx, self.sink)
-    }
-}
-
-impl Drop for BlobVisitor<'_, '_, '_> {
-    fn drop(&mut self) {
-        let (n, b, f) = std::mem::take(&mut self.pending);
-        self.ctx.progress.add(n, b, f);
-        let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
-        sink.found.append(&mut self.found);
-        sink.stats.merge(&self.stats);
-        sink.trees.append(&mut self.trees);
     }
 }
 
@@ -406,22 +208,6 @@ impl PhaseTimer {
     }
 }
 
-/// A blob's bytes, or None if it is over the size limit.
-fn read_blob(repo: &gix::Repository, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, GitError> {
-    let header = repo.find_header(id).map_err(|e| GitError::Object {
-        id,
-        message: format!("cannot read: {e}"),
-    })?;
-    if header.size() > max {
-        return Ok(None);
-    }
-    let object = repo.find_object(id).map_err(|e| GitError::Object {
-        id,
-        message: format!("cannot read: {e}"),
-    })?;
-    Ok(Some(object.detach().data))
-}
-
 /// `--history`: every blob reachable from a ref (or every blob with `all_objects`), each once.
 fn scan_history(
     ctx: &Context<'_>,
@@ -431,6 +217,7 @@ fn scan_history(
     mut messages: MessageScan<'_, '_>,
 ) -> Result<Outcome, GitError> {
     let timer = PhaseTimer::new();
+    ctx.progress.phase("reading commits");
     let (commits, errors) = git::commits(r.repo, tips, &[], |id, m| messages.scan(id, m));
     timer.lap(ctx, &format!("{} commits", commits.len()));
     report_errors(ctx, errors);
@@ -439,6 +226,7 @@ fn scan_history(
     // blobs outside packs (loose objects) are read one by one. The trees are read
     // afterwards, once, to place the blobs that had findings (and to drop unreachable
     // ones unless --all-objects).
+    ctx.progress.phase("scanning blobs in packs");
     let sink = Mutex::new(Scanned::default());
     let mut decoded = git::for_each_packed_object(r.repo, r.threads, {
         let mut visitor = BlobVisitor::new(ctx, &sink);
@@ -451,6 +239,7 @@ fn scan_history(
     } = sink.into_inner().unwrap_or_else(|e| e.into_inner());
     timer.lap(ctx, &format!("{} bytes scanned in packs", stats.bytes));
     report_errors(ctx, std::mem::take(&mut decoded.errors));
+    ctx.progress.phase("scanning loose objects");
     let (blobs, loose_trees, notes) = git::all_blobs(r.shared, &|id| decoded.contains(id));
     timer.lap(ctx, &format!("{} blobs outside decoded packs", blobs.len()));
     report_errors(ctx, notes.errors);
@@ -472,6 +261,7 @@ fn scan_history(
             .chain(loose_trees)
             .collect()
     };
+    ctx.progress.phase("reading trees to place findings");
     let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
@@ -481,6 +271,7 @@ fn scan_history(
             notes.submodules
         ));
     }
+    ctx.progress.phase("placing findings");
     let introductions = git::introductions_from_index(&index, &commits);
     let head: Vec<(String, ObjectId)> = match head_tree {
         Some(tree) if !wanted.is_empty() => index
@@ -530,7 +321,9 @@ fn scan_introduced(
     commits: &[CommitNode],
     messages: MessageScan<'_, '_>,
 ) -> Result<Outcome, GitError> {
+    ctx.progress.phase("comparing commits with their parents");
     let introductions = introductions(ctx, r.shared, commits);
+    ctx.progress.phase("scanning introduced blobs");
     // Paths are known before scanning here: a blob only at ignored paths is not read.
     let mut blobs: Vec<ObjectId> = introductions
         .iter()
