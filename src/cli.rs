@@ -96,7 +96,8 @@ pub struct ScanArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
-    /// Also scan every blob reachable from any ref in the repository's history.
+    /// Also scan every blob reachable from any ref in the repository's history, and
+    /// commit and annotated tag messages; each place a secret is (or was) is reported.
     #[arg(long, help_heading = "Git")]
     pub history: bool,
 
@@ -117,7 +118,9 @@ pub struct ScanArgs {
     #[arg(long, conflicts_with_all = ["history", "range"], help_heading = "Git")]
     pub staged: bool,
 
-    /// Scan only blobs introduced by the commits in A..B (e.g. origin/main..HEAD).
+    /// Scan only blobs introduced by the commits in A..B (e.g. origin/main..HEAD), or in
+    /// A...B (on either side but not both, as git's symmetric difference), and the
+    /// messages of those commits.
     #[arg(
         long,
         value_name = "A..B",

@@ -322,7 +322,10 @@ impl Settings {
         // Working-tree paths are as walked (under the root); git paths are repository-relative.
         let relative = match &finding.provenance {
             Provenance::File { .. } => path.strip_prefix(&self.root).unwrap_or(path),
-            Provenance::Stdin | Provenance::Object { .. } => return false,
+            Provenance::Stdin
+            | Provenance::Object { .. }
+            | Provenance::CommitMessage { .. }
+            | Provenance::TagMessage { .. } => return false,
             Provenance::Staged { .. } | Provenance::Commit { .. } => path,
         };
         let relative = relative.strip_prefix(".").unwrap_or(relative);

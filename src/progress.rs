@@ -1,9 +1,10 @@
-//! The progress display: files, bytes and findings so far, on stderr. It stays hidden
-//! when stderr is not a terminal, with `--quiet`, and for the first second of a scan.
+//! The progress display: the phase of the scan, files, bytes and findings so far, on
+//! stderr. It stays hidden when stderr is not a terminal, with `--quiet`, and for the
+//! first second of a scan; a spinner keeps turning through phases that count nothing.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,6 +20,8 @@ pub struct Progress {
     shown: Arc<AtomicBool>,
     /// Files, bytes and findings so far.
     totals: Arc<[AtomicU64; 3]>,
+    /// What the scan is doing (`scanning blobs`, `placing findings`); empty for plain scans.
+    phase: Arc<Mutex<&'static str>>,
     started: Instant,
 }
 
@@ -35,6 +38,7 @@ impl Progress {
             enabled: wanted && std::io::stderr().is_terminal(),
             shown: Arc::new(AtomicBool::new(false)),
             totals: Arc::new([AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)]),
+            phase: Arc::new(Mutex::new("")),
             started: Instant::now(),
         }
     }
@@ -48,19 +52,55 @@ impl Progress {
         let files = t[0].fetch_add(files, Ordering::Relaxed) + files;
         let bytes = t[1].fetch_add(bytes, Ordering::Relaxed) + bytes;
         let findings = t[2].fetch_add(findings, Ordering::Relaxed) + findings;
-        if !self.shown.load(Ordering::Relaxed) {
-            if self.started.elapsed() < SHOW_AFTER {
-                return;
-            }
-            if !self.shown.swap(true, Ordering::Relaxed) {
-                self.bar.set_draw_target(ProgressDrawTarget::stderr());
-                self.bar.enable_steady_tick(Duration::from_millis(120));
-            }
+        if self.show() {
+            self.draw(files, bytes, findings);
         }
-        self.bar.set_message(format!(
+    }
+
+    /// Names the phase a long scan is in (`counting objects`, `scanning blobs`,
+    /// `placing findings`); shown before the counts.
+    pub fn phase(&self, phase: &'static str) {
+        if !self.enabled {
+            return;
+        }
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = phase;
+        // Start the spinner here too: a phase may run for a while without counting.
+        if self.show() {
+            let t = &self.totals;
+            self.draw(
+                t[0].load(Ordering::Relaxed),
+                t[1].load(Ordering::Relaxed),
+                t[2].load(Ordering::Relaxed),
+            );
+        }
+    }
+
+    /// Whether the display is (now) visible: after the first second of the scan.
+    fn show(&self) -> bool {
+        if self.shown.load(Ordering::Relaxed) {
+            return true;
+        }
+        if self.started.elapsed() < SHOW_AFTER {
+            return false;
+        }
+        if !self.shown.swap(true, Ordering::Relaxed) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        true
+    }
+
+    fn draw(&self, files: u64, bytes: u64, findings: u64) {
+        let phase = *self.phase.lock().unwrap_or_else(|e| e.into_inner());
+        let counts = format!(
             "{files} files, {}, {findings} findings",
             crate::report::human_bytes(bytes)
-        ));
+        );
+        self.bar.set_message(if phase.is_empty() {
+            counts
+        } else {
+            format!("{phase}: {counts}")
+        });
     }
 
     /// Runs `f` with the display cleared, so a line can be printed.

@@ -53,12 +53,12 @@ fn secret_added_then_deleted_is_found_in_history() {
 }
 
 #[test]
-fn same_blob_in_many_commits_is_scanned_once_with_every_path() {
+fn same_blob_in_many_commits_is_reported_at_each_head_path() {
     let env = TestEnv::new();
     env.git_init();
     let content = format!("key = '{}'\n", fake::stripe_live());
     env.write("a.py", &content);
-    env.commit_all("one", "2024-01-01T00:00:00Z");
+    let one = env.commit_all("one", "2024-01-01T00:00:00Z");
     for i in 0..5 {
         env.write("other.txt", format!("{i}\n"));
         env.commit_all(
@@ -67,18 +67,37 @@ fn same_blob_in_many_commits_is_scanned_once_with_every_path() {
         );
     }
     env.write("copy/b.py", &content);
-    env.commit_all("copy", "2024-02-01T00:00:00Z");
-    let (code, list, _) = findings(&env, &["--history", "."]);
-    assert_eq!(code, 1);
-    assert_eq!(list.len(), 1, "one blob, one finding: {list:?}");
-    let paths: Vec<&str> = list[0]["introduced"]
-        .as_array()
-        .expect("introduced")
+    let copy = env.commit_all("copy", "2024-02-01T00:00:00Z");
+    let (code, list, stderr) = findings(&env, &["--history", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    let places: Vec<(&str, u64, bool, &str)> = list
         .iter()
-        .map(|i| i["path"].as_str().expect("path"))
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path"),
+                f["line"].as_u64().expect("line"),
+                f["in_head"].as_bool().expect("in_head"),
+                f["commit"]["commit"].as_str().expect("commit"),
+            )
+        })
         .collect();
-    assert_eq!(paths, vec!["a.py", "copy/b.py"], "oldest first");
-    assert_eq!(list[0]["in_head"], true);
+    assert_eq!(
+        places,
+        vec![
+            ("a.py", 1, true, one.as_str()),
+            ("copy/b.py", 1, true, copy.as_str())
+        ],
+        "one finding per HEAD path, each naming the commit that put it there"
+    );
+    for f in &list {
+        let paths: Vec<&str> = f["introduced"]
+            .as_array()
+            .expect("introduced")
+            .iter()
+            .map(|i| i["path"].as_str().expect("path"))
+            .collect();
+        assert_eq!(paths, vec!["a.py", "copy/b.py"], "oldest first");
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod credential_files;
 mod decode;
 mod frameworks;
 mod git;
+mod history;
 mod hook;
 mod rules;
 mod sarif;

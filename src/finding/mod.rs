@@ -1,6 +1,6 @@
-//! Findings: matcher output turned into what a user reads. Each finding knows its rule,
-//! where it is (path, line, column, commit), a fingerprint of its secret, and a redacted
-//! snippet of its line.
+//! Findings: matcher output turned into what a user reads. A [`BlobFinding`] is what a
+//! blob's content alone says (rule, line, column, a fingerprint of the secret, a redacted
+//! snippet); a [`Finding`] is one of those placed at one location (path, commit).
 
 pub mod allow;
 pub mod location;
@@ -20,6 +20,61 @@ const SNIPPET_CONTEXT: usize = 80;
 
 /// The note on a weak password found in a credential file (reported at low severity).
 pub const WEAK_CREDENTIAL_NOTE: &str = "weak password in a credential file";
+
+/// A secret found in a blob: everything that depends on the blob's bytes only, so that
+/// one blob is scanned once and its matches placed at every location it has.
+#[derive(Debug, Clone)]
+pub struct BlobFinding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub provider_id: String,
+    pub provider_name: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub span: Span,
+    /// Byte offset of the secret in its blob.
+    pub offset: usize,
+    /// Stable, non-reversible identity of the secret: same key, same fingerprint.
+    pub fingerprint: String,
+    pub secret: Secret,
+    pub entropy: f64,
+    snippet_redacted: String,
+    snippet_full: Secret,
+    /// An allow-comment on the secret's line.
+    pub allow: Option<allow::Allow>,
+    /// See [`Finding::note`].
+    pub note: Option<String>,
+    /// See [`Finding::encoding`].
+    pub encoding: Option<String>,
+}
+
+impl BlobFinding {
+    /// This match at one location. History placement fills in `introduced` and `in_head`.
+    pub fn at(&self, provenance: Provenance) -> Finding {
+        let m = self.clone();
+        Finding {
+            rule_id: m.rule_id,
+            rule_name: m.rule_name,
+            provider_id: m.provider_id,
+            provider_name: m.provider_name,
+            severity: m.severity,
+            confidence: m.confidence,
+            provenance,
+            span: m.span,
+            offset: m.offset,
+            fingerprint: m.fingerprint,
+            secret: m.secret,
+            entropy: m.entropy,
+            snippet_redacted: m.snippet_redacted,
+            snippet_full: m.snippet_full,
+            introduced: Vec::new(),
+            in_head: None,
+            allow: m.allow,
+            note: m.note,
+            encoding: m.encoding,
+        }
+    }
+}
 
 /// One secret at one location.
 #[derive(Debug, Clone)]
@@ -42,9 +97,10 @@ pub struct Finding {
     snippet_redacted: String,
     /// Held as a [`Secret`] so that `Debug` output (logs, panics) never shows it.
     snippet_full: Secret,
-    /// History scans: every commit that introduced the blob, oldest first.
+    /// History scans: every (path, commit) that introduced this finding's blob, oldest first.
     pub introduced: Vec<Introduction>,
-    /// History scans: whether the blob is still at that path in HEAD.
+    /// History scans: whether this finding's path holds the secret in HEAD (a property of
+    /// the path: the same blob can be in HEAD at one path and gone from another).
     pub in_head: Option<bool>,
     /// An allow-comment on the secret's line.
     pub allow: Option<allow::Allow>,
@@ -100,13 +156,8 @@ pub fn fingerprint(secret: &[u8]) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Builds findings for one blob's matches (sorted by offset, as the matcher returns them).
-pub fn build(
-    rules: &RuleSet,
-    bytes: &[u8],
-    matches: &[RawMatch],
-    provenance: &Provenance,
-) -> Vec<Finding> {
+/// Builds the findings of one blob's matches (sorted by offset, as the matcher returns them).
+pub fn build(rules: &RuleSet, bytes: &[u8], matches: &[RawMatch]) -> Vec<BlobFinding> {
     let mut lines = LineIndex::new(bytes);
     matches
         .iter()
@@ -115,14 +166,13 @@ pub fn build(
             let provider = rules.provider(rule);
             let value = &bytes[m.secret.clone()];
             let (snippet_redacted, snippet_full) = snippets(rules, bytes, matches, m);
-            Finding {
+            BlobFinding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
                 severity: if m.weak { Severity::Low } else { rule.severity },
                 confidence: rule.confidence,
-                provenance: provenance.clone(),
                 span: lines.span(m.secret.start, m.secret.end),
                 offset: m.secret.start,
                 fingerprint: fingerprint(value),
@@ -130,8 +180,6 @@ pub fn build(
                 entropy: m.entropy,
                 snippet_redacted,
                 snippet_full: Secret::new(snippet_full.as_bytes(), 0),
-                introduced: Vec::new(),
-                in_head: None,
                 allow: allow::parse(&bytes[line_bounds(bytes, m.secret.start)]),
                 note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
                 encoding: None,
@@ -152,8 +200,7 @@ pub fn build_decoded(
     plain: &[RawMatch],
     view: &crate::decode::View<'_>,
     matches: &[RawMatch],
-    provenance: &Provenance,
-) -> Vec<Finding> {
+) -> Vec<BlobFinding> {
     let mut lines = LineIndex::new(bytes);
     let encoding = crate::decode::chain_name(view.chain);
     matches
@@ -182,14 +229,13 @@ pub fn build_decoded(
             let (snippet_redacted, snippet_full) = snippets(rules, bytes, &all, &stand_in);
             let allow_lines = line_bounds(bytes, view.segment.start).start
                 ..line_bounds(bytes, view.segment.end.saturating_sub(1)).end;
-            Finding {
+            BlobFinding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
                 severity: if m.weak { Severity::Low } else { rule.severity },
                 confidence: rule.confidence,
-                provenance: provenance.clone(),
                 span: lines.span(view.segment.start, view.segment.end),
                 offset: view.segment.start,
                 fingerprint: fingerprint(value),
@@ -197,8 +243,6 @@ pub fn build_decoded(
                 entropy: m.entropy,
                 snippet_redacted,
                 snippet_full: Secret::new(snippet_full.as_bytes(), 0),
-                introduced: Vec::new(),
-                in_head: None,
                 allow: allow::parse(&bytes[allow_lines]),
                 encoding: Some(encoding.clone()),
                 note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
@@ -287,12 +331,10 @@ mod tests {
             None,
             &mut Scratch::default(),
         );
-        let findings = build(
-            matcher.rules(),
-            line.as_bytes(),
-            &matches,
-            &Provenance::Stdin,
-        );
+        let findings: Vec<Finding> = build(matcher.rules(), line.as_bytes(), &matches)
+            .iter()
+            .map(|m| m.at(Provenance::Stdin))
+            .collect();
         assert_eq!(findings.len(), 1);
         let debug = format!("{findings:?}");
         assert!(!debug.contains(secret), "{debug}");

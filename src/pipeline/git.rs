@@ -1,20 +1,30 @@
-//! Scanning git repositories: history (every distinct blob once, in parallel, then
-//! provenance for the blobs with findings), staged changes, and commit ranges.
+//! Scanning git repositories: history (every distinct blob once, in parallel, then its
+//! locations), staged changes, commit ranges, and commit and tag messages.
+//!
+//! Identity comes from content: blobs are scanned by object id and carry their matches;
+//! where they sit (paths, introducing commits, HEAD) is worked out afterwards and every
+//! location becomes its own finding ([`place::Placement`]).
+
+mod blobs;
+mod messages;
+mod place;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::{scan_blob_at, scan_paths, Context, Outcome, ScanError, Stats};
+use super::{scan_paths, Context, Outcome, ScanError};
 use crate::config::GitMode;
-use crate::finding::{Finding, Introduction};
-use crate::matcher::Scratch;
-use crate::provenance::Provenance;
+use crate::finding::{BlobFinding, Finding};
+use crate::provenance::{CommitInfo, Provenance};
 use crate::source::filesystem::WalkOptions;
-use crate::source::git::{self, CommitNode, GitError, Introduced};
+use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
+use blobs::{scan_blobs, BlobVisitor, Scanned};
+use messages::MessageScan;
 
 /// Scans a git repository's history, staged changes or a commit range.
 pub fn scan_git(
@@ -36,6 +46,16 @@ pub fn scan_git(
     }
 }
 
+/// The repository and what every git scan needs to know about it.
+struct Repo<'r> {
+    shared: &'r gix::ThreadSafeRepository,
+    repo: &'r gix::Repository,
+    /// `.keyhoundignore` rules (empty with `--no-ignore`).
+    ignore: IgnoreRules,
+    /// `--threads`: None for one per core.
+    threads: Option<usize>,
+}
+
 fn scan_git_in_pool(
     ctx: &Context<'_>,
     path: &Path,
@@ -45,40 +65,58 @@ fn scan_git_in_pool(
     let started = Instant::now();
     let shared = git::open(path)?;
     let repo = shared.to_thread_local();
+    let ignore = if walk.no_ignore {
+        IgnoreRules::default()
+    } else {
+        IgnoreRules::load(&repo).unwrap_or_else(|e| {
+            ctx.messages.error(e);
+            IgnoreRules::default()
+        })
+    };
+    let r = Repo {
+        shared: &shared,
+        repo: &repo,
+        ignore,
+        threads: (walk.threads > 0).then_some(walk.threads),
+    };
     let mut outcome = match mode {
-        GitMode::Staged => scan_staged(ctx, &shared, &repo)?,
+        GitMode::Staged => scan_staged(ctx, &r)?,
         GitMode::Range(range) => {
-            let (from, to) = split_range(range);
-            let hidden = match from {
-                Some(rev) => vec![git::resolve(&repo, rev)?],
-                None => Vec::new(),
-            };
-            let tips = vec![git::resolve(&repo, to)?];
+            let (tips, hidden) = range_commits(&repo, range)?;
             warn_if_shallow(ctx, &repo);
-            let (commits, errors) = git::commits(&repo, &tips, &hidden);
+            let mut messages = MessageScan::new(ctx);
+            let (commits, errors) = git::commits(&repo, &tips, &hidden, |id, m| {
+                messages.scan(id, m);
+            });
             report_errors(ctx, errors);
-            scan_introduced(ctx, &shared, &repo, &commits)?
+            scan_introduced(ctx, &r, &commits, messages)?
         }
         GitMode::History { all_objects, since } => {
             warn_if_shallow(ctx, &repo);
             let tips = git::ref_tips(&repo)?;
+            let mut messages = MessageScan::new(ctx);
             let mut outcome = match since {
                 Some(since) => {
                     let (commits, errors) = match crate::date::parse_date(since) {
                         Some(date) => {
-                            let (all, errors) = git::commits(&repo, &tips, &[]);
+                            let (all, errors) =
+                                git::commits(&repo, &tips, &[], |id, m| messages.scan(id, m));
                             (all.into_iter().filter(|c| c.time >= date).collect(), errors)
                         }
-                        None => git::commits(&repo, &tips, &[git::resolve(&repo, since)?]),
+                        None => {
+                            let hidden = [git::resolve(&repo, since)?];
+                            git::commits(&repo, &tips, &hidden, |id, m| messages.scan(id, m))
+                        }
                     };
                     report_errors(ctx, errors);
-                    scan_introduced(ctx, &shared, &repo, &commits)?
+                    scan_introduced(ctx, &r, &commits, messages)?
                 }
-                None => scan_history(ctx, &shared, &repo, &tips, *all_objects)?,
+                None => scan_history(ctx, &r, &tips, *all_objects, messages)?,
             };
             if let Some(workdir) = repo.workdir() {
+                ctx.progress.phase("scanning the working tree");
                 let worktree = scan_paths(ctx, &[workdir.to_path_buf()], walk)?;
-                merge_worktree(&mut outcome, worktree, workdir);
+                merge_worktree(&r, &mut outcome, worktree, workdir);
             }
             outcome
         }
@@ -88,14 +126,21 @@ fn scan_git_in_pool(
     Ok(outcome)
 }
 
-/// `A..B` to (Some(A), B); `B` alone to (None, B).
-fn split_range(range: &str) -> (Option<&str>, &str) {
+/// The commits of `--range`: `A..B` (reachable from B, not from A), `A...B` (from either,
+/// not from both: git's symmetric difference), or `B` alone (all of B's history).
+/// Returns `(tips, hidden)`.
+fn range_commits(
+    repo: &gix::Repository,
+    range: &str,
+) -> Result<(Vec<ObjectId>, Vec<ObjectId>), GitError> {
+    let side = |rev: &str| git::resolve(repo, if rev.is_empty() { "HEAD" } else { rev });
+    if let Some((a, b)) = range.split_once("...") {
+        let (a, b) = (side(a)?, side(b)?);
+        return Ok((vec![a, b], git::common_ancestors(repo, a, b)));
+    }
     match range.split_once("..") {
-        Some((a, b)) => (
-            Some(if a.is_empty() { "HEAD" } else { a }),
-            if b.is_empty() { "HEAD" } else { b },
-        ),
-        None => (None, range),
+        Some((a, b)) => Ok((vec![side(b)?], vec![side(a)?])),
+        None => Ok((vec![side(range)?], Vec::new())),
     }
 }
 
@@ -114,67 +159,11 @@ fn report_errors(ctx: &Context<'_>, errors: Vec<GitError>) {
     }
 }
 
-/// Scans blobs in parallel; returns the findings of each blob that had any (with a
-/// placeholder provenance, replaced by the caller) and the counters. `paths` gives the
-/// path of the blobs whose path is known before the scan, for path-scoped rules.
-fn scan_blobs(
-    ctx: &Context<'_>,
-    shared: &gix::ThreadSafeRepository,
-    blobs: &[ObjectId],
-    paths: &HashMap<ObjectId, &str>,
-) -> (HashMap<ObjectId, Vec<Finding>>, Stats) {
-    let placeholder = Provenance::Stdin;
-    let (found, stats) = blobs
-        .par_iter()
-        .fold(
-            || {
-                (
-                    shared.to_thread_local(),
-                    Scratch::default(),
-                    Vec::new(),
-                    Stats::default(),
-                )
-            },
-            |(repo, mut scratch, mut found, mut stats), id| {
-                match read_blob(&repo, *id, ctx.max_file_size) {
-                    Ok(Some(data)) => {
-                        let path = paths.get(id).copied();
-                        let findings =
-                            scan_blob_at(ctx, &data, path, &placeholder, &mut scratch, &mut stats);
-                        ctx.progress
-                            .add(1, data.len() as u64, findings.len() as u64);
-                        if !findings.is_empty() {
-                            found.push((*id, findings));
-                        }
-                    }
-                    Ok(None) => stats.skipped_large += 1,
-                    Err(e) => {
-                        stats.unreadable += 1;
-                        ctx.messages.error(e);
-                    }
-                }
-                (repo, scratch, found, stats)
-            },
-        )
-        .map(|(_, _, found, stats)| (found, stats))
-        .reduce(
-            || (Vec::new(), Stats::default()),
-            |(mut a, mut sa), (b, sb)| {
-                a.extend(b);
-                sa.merge(&sb);
-                (a, sa)
-            },
-        );
-    (found.into_iter().collect(), stats)
-}
-
-/// Every blob the `commits` introduced (diffed against their parents, in parallel),
-/// keeping those `wanted` accepts.
+/// Every blob the `commits` introduced (diffed against their parents, in parallel).
 fn introductions(
     ctx: &Context<'_>,
     shared: &gix::ThreadSafeRepository,
     commits: &[CommitNode],
-    wanted: &(dyn Fn(&ObjectId) -> bool + Sync),
 ) -> Vec<Introduced> {
     let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
     commits
@@ -182,7 +171,7 @@ fn introductions(
         .fold(
             || (git::cached(shared), Vec::new()),
             |(repo, mut out), commit| {
-                if let Err(e) = git::introduced_by(&repo, commit, &trees, wanted, &mut out) {
+                if let Err(e) = git::introduced_by(&repo, commit, &trees, &|_| true, &mut out) {
                     ctx.messages.error(e);
                 }
                 (repo, out)
@@ -219,51 +208,61 @@ impl PhaseTimer {
     }
 }
 
-/// A blob's bytes, or None if it is over the size limit.
-fn read_blob(repo: &gix::Repository, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, GitError> {
-    let header = repo.find_header(id).map_err(|e| GitError::Object {
-        id,
-        message: format!("cannot read: {e}"),
-    })?;
-    if header.size() > max {
-        return Ok(None);
-    }
-    let object = repo.find_object(id).map_err(|e| GitError::Object {
-        id,
-        message: format!("cannot read: {e}"),
-    })?;
-    Ok(Some(object.detach().data))
-}
-
 /// `--history`: every blob reachable from a ref (or every blob with `all_objects`), each once.
 fn scan_history(
     ctx: &Context<'_>,
-    shared: &gix::ThreadSafeRepository,
-    repo: &gix::Repository,
+    r: &Repo<'_>,
     tips: &[ObjectId],
     all_objects: bool,
+    mut messages: MessageScan<'_, '_>,
 ) -> Result<Outcome, GitError> {
     let timer = PhaseTimer::new();
-    let (commits, errors) = git::commits(repo, tips, &[]);
+    ctx.progress.phase("reading commits");
+    let (commits, errors) = git::commits(r.repo, tips, &[], |id, m| messages.scan(id, m));
     timer.lap(ctx, &format!("{} commits", commits.len()));
     report_errors(ctx, errors);
-    // Every blob in the object database is scanned once, in pack order and in parallel,
-    // without reading a tree first; the trees are read afterwards, once, to place the
-    // blobs that had findings (and to drop unreachable ones unless --all-objects).
-    let (blobs, notes) = git::all_blobs(shared);
-    timer.lap(ctx, &format!("{} blobs listed", blobs.len()));
+    // Every blob in the object database is scanned once, without reading a tree first:
+    // each pack is decoded in one parallel pass (delta bases inflated once), then the
+    // blobs outside packs (loose objects) are read one by one. The trees are read
+    // afterwards, once, to place the blobs that had findings (and to drop unreachable
+    // ones unless --all-objects).
+    ctx.progress.phase("scanning blobs in packs");
+    let sink = Mutex::new(Scanned::default());
+    let mut decoded = git::for_each_packed_object(r.repo, r.threads, {
+        let mut visitor = BlobVisitor::new(ctx, &sink);
+        move |kind, id, position, bytes| visitor.visit(kind, id, position, bytes)
+    });
+    let Scanned {
+        found: packed,
+        mut stats,
+        mut trees,
+    } = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+    timer.lap(ctx, &format!("{} bytes scanned in packs", stats.bytes));
+    report_errors(ctx, std::mem::take(&mut decoded.errors));
+    ctx.progress.phase("scanning loose objects");
+    let (blobs, loose_trees, notes) = git::all_blobs(r.shared, &|id| decoded.contains(id));
+    timer.lap(ctx, &format!("{} blobs outside decoded packs", blobs.len()));
     report_errors(ctx, notes.errors);
-    let (mut found, stats) = scan_blobs(ctx, shared, &blobs, &HashMap::new());
+    let (mut found, loose_stats) = scan_blobs(ctx, r.shared, &blobs, &HashMap::new());
+    found.extend(packed);
+    stats.merge(&loose_stats);
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
-    let head_tree = repo.head_tree_id().ok().map(|t| t.detach());
-    // Nothing found: no tree needs reading at all.
-    let roots: Vec<ObjectId> = if wanted.is_empty() {
+    let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
+    // Nothing found: no tree needs reading at all. Otherwise every tree is read once, in
+    // pack order (delta bases stay cached), then loose ones.
+    trees.sort_unstable();
+    let trees: Vec<ObjectId> = if wanted.is_empty() {
         Vec::new()
     } else {
-        commits.iter().map(|c| c.tree).chain(head_tree).collect()
+        trees
+            .into_iter()
+            .map(|(_, id)| id)
+            .chain(loose_trees)
+            .collect()
     };
-    let (index, notes) = git::TreeIndex::build(shared, roots, &wanted);
+    ctx.progress.phase("reading trees to place findings");
+    let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
     if notes.submodules > 0 {
@@ -272,37 +271,95 @@ fn scan_history(
             notes.submodules
         ));
     }
+    ctx.progress.phase("placing findings");
     let introductions = git::introductions_from_index(&index, &commits);
-    if !all_objects {
+    let head: Vec<(String, ObjectId)> = match head_tree {
+        Some(tree) if !wanted.is_empty() => index
+            .placements(tree, &mut HashMap::new())
+            .iter()
+            .map(|(path, blob)| (String::from_utf8_lossy(path).into_owned(), *blob))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut findings = place(ctx, r, &found, &introductions, &head, &commits);
+    if all_objects {
         let reachable: HashSet<ObjectId> = introductions.iter().map(|i| i.blob).collect();
-        found.retain(|blob, _| reachable.contains(blob));
+        findings.extend(unreachable(&found, &reachable));
     }
-    timer.lap(ctx, "provenance");
-    let findings = attach_provenance(repo, found, &introductions)?;
+    findings.extend(messages.findings(r.repo, &commits, true));
+    timer.lap(ctx, "placed");
     Ok(Outcome {
         findings,
         stats,
         elapsed: Default::default(),
     })
+}
+
+/// Findings in blobs no commit reaches (`--all-objects`), named by object id.
+fn unreachable(
+    found: &HashMap<ObjectId, Vec<BlobFinding>>,
+    reachable: &HashSet<ObjectId>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (blob, matches) in found {
+        if reachable.contains(blob) {
+            continue;
+        }
+        out.extend(matches.iter().map(|m| {
+            m.at(Provenance::Object {
+                blob: blob.to_string(),
+            })
+        }));
+    }
+    out
 }
 
 /// `--range` and `--since`: only the blobs the given commits introduced.
 fn scan_introduced(
     ctx: &Context<'_>,
-    shared: &gix::ThreadSafeRepository,
-    repo: &gix::Repository,
+    r: &Repo<'_>,
     commits: &[CommitNode],
+    messages: MessageScan<'_, '_>,
 ) -> Result<Outcome, GitError> {
-    let introductions = introductions(ctx, shared, commits, &|_| true);
-    let mut blobs: Vec<ObjectId> = introductions.iter().map(|i| i.blob).collect();
+    ctx.progress.phase("comparing commits with their parents");
+    let introductions = introductions(ctx, r.shared, commits);
+    ctx.progress.phase("scanning introduced blobs");
+    // Paths are known before scanning here: a blob only at ignored paths is not read.
+    let mut blobs: Vec<ObjectId> = introductions
+        .iter()
+        .filter(|i| !r.ignore.is_ignored(&i.path))
+        .map(|i| i.blob)
+        .collect();
     blobs.sort();
     blobs.dedup();
-    let mut paths: HashMap<ObjectId, &str> = HashMap::new();
-    for i in &introductions {
-        paths.entry(i.blob).or_insert(i.path.as_str());
+    let mut known: HashMap<ObjectId, &str> = HashMap::new();
+    for i in introductions
+        .iter()
+        .filter(|i| !r.ignore.is_ignored(&i.path))
+    {
+        known.entry(i.blob).or_insert(i.path.as_str());
     }
-    let (found, stats) = scan_blobs(ctx, shared, &blobs, &paths);
-    let findings = attach_provenance(repo, found, &introductions)?;
+    let (found, stats) = scan_blobs(ctx, r.shared, &blobs, &known);
+    // Where HEAD holds a blob with findings, at the paths the range touched.
+    let mut head = Vec::new();
+    if let Ok(tree) = r.repo.head_tree_id() {
+        let mut paths: Vec<&str> = introductions
+            .iter()
+            .filter(|i| found.contains_key(&i.blob))
+            .map(|i| i.path.as_str())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        for path in paths {
+            match git::blob_at(r.repo, tree.detach(), path.into()) {
+                Ok(Some(blob)) if found.contains_key(&blob) => head.push((path.to_string(), blob)),
+                Ok(_) => {}
+                Err(e) => ctx.messages.error(e),
+            }
+        }
+    }
+    let mut findings = place(ctx, r, &found, &introductions, &head, commits);
+    findings.extend(messages.findings(r.repo, commits, false));
     Ok(Outcome {
         findings,
         stats,
@@ -310,83 +367,92 @@ fn scan_introduced(
     })
 }
 
-/// Gives each blob's findings their commit, path, every introduction (oldest first) and
-/// whether the blob is still at that path in HEAD. Blobs no commit introduced (dangling
-/// objects) are reported by object id.
-fn attach_provenance(
-    repo: &gix::Repository,
-    found: HashMap<ObjectId, Vec<Finding>>,
+/// One finding per location of the blobs in `found` ([`place::Placement`]).
+fn place(
+    ctx: &Context<'_>,
+    r: &Repo<'_>,
+    found: &HashMap<ObjectId, Vec<BlobFinding>>,
     introductions: &[Introduced],
-) -> Result<Vec<Finding>, GitError> {
-    let mut by_blob: HashMap<ObjectId, Vec<&Introduced>> = HashMap::new();
-    for i in introductions {
-        by_blob.entry(i.blob).or_default().push(i);
+    head: &[(String, ObjectId)],
+    commits: &[CommitNode],
+) -> Vec<Finding> {
+    if found.is_empty() {
+        return Vec::new();
     }
-    let head_tree = repo.head_tree_id().ok().map(|t| t.detach());
-    let mut infos = HashMap::new();
-    let mut out = Vec::new();
-    for (blob, findings) in found {
-        let mut intros: Vec<Introduction> = Vec::new();
-        for i in by_blob.get(&blob).map(Vec::as_slice).unwrap_or_default() {
-            let info = match infos.get(&i.commit) {
-                Some(info) => Clone::clone(info),
-                None => {
-                    let info = git::commit_info(repo, i.commit)?;
-                    infos.insert(i.commit, info.clone());
-                    info
-                }
-            };
-            intros.push(Introduction {
-                path: i.path.clone(),
-                commit: info,
-            });
-        }
-        intros.sort_by(|a, b| (a.commit.time, &a.path).cmp(&(b.commit.time, &b.path)));
-        intros.dedup();
-        let Some(first) = intros.first().cloned() else {
-            for mut f in findings {
-                f.provenance = Provenance::Object {
-                    path: format!("<unreachable blob {blob}>"),
-                };
-                out.push(f);
+    let mut ids: Vec<ObjectId> = introductions
+        .iter()
+        .filter(|i| found.contains_key(&i.blob))
+        .map(|i| i.commit)
+        .collect();
+    let head_id = r.repo.head_id().ok().map(|id| id.detach());
+    ids.extend(head_id);
+    ids.sort();
+    ids.dedup();
+    let mut infos: HashMap<ObjectId, CommitInfo> = HashMap::new();
+    for id in ids {
+        match git::commit_info(r.repo, id) {
+            Ok(info) => {
+                infos.insert(id, info);
             }
-            continue;
-        };
-        let in_head = match head_tree {
-            Some(tree) => intros.iter().any(|i| {
-                git::blob_at(repo, tree, i.path.as_str().into())
-                    .ok()
-                    .flatten()
-                    == Some(blob)
-            }),
-            None => false,
-        };
-        for mut f in findings {
-            f.provenance = Provenance::Commit {
-                path: first.path.clone(),
-                commit: first.commit.clone(),
-            };
-            f.introduced = intros.clone();
-            f.in_head = Some(in_head);
-            out.push(f);
+            Err(e) => ctx.messages.error(e),
         }
     }
-    Ok(out)
+    let head_ancestors = head_id.map(|h| ancestors(commits, h)).unwrap_or_default();
+    let ignored = |path: &str| r.ignore.is_ignored(path);
+    place::Placement {
+        found,
+        introductions,
+        head,
+        head_ancestors: &head_ancestors,
+        infos: &infos,
+        head_commit: head_id.and_then(|h| infos.get(&h)),
+        ignored: &ignored,
+    }
+    .findings()
 }
 
-/// Adds working-tree findings that history does not already report at the same path.
-fn merge_worktree(outcome: &mut Outcome, worktree: Outcome, workdir: &Path) {
-    let committed: HashSet<(String, String)> = outcome
+/// `tip` and every commit of `commits` reachable from it.
+fn ancestors(commits: &[CommitNode], tip: ObjectId) -> HashSet<ObjectId> {
+    let parents: HashMap<ObjectId, &[ObjectId]> = commits
+        .iter()
+        .map(|c| (c.id, c.parents.as_slice()))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut stack = vec![tip];
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(parents.get(&id).copied().unwrap_or_default());
+        }
+    }
+    seen
+}
+
+/// Adds working-tree findings that history does not already report: a file whose
+/// content is HEAD's blob at that path is the HEAD location history reported.
+fn merge_worktree(r: &Repo<'_>, outcome: &mut Outcome, worktree: Outcome, workdir: &Path) {
+    let head: HashMap<&str, &str> = outcome
         .findings
         .iter()
         .filter(|f| f.in_head == Some(true))
-        .flat_map(|f| {
-            f.introduced
-                .iter()
-                .map(move |i| (i.path.clone(), f.fingerprint.clone()))
+        .filter_map(|f| Some((f.path(), f.provenance.commit()?.commit.as_str())))
+        .collect();
+    let reported: HashSet<(String, String, usize, usize)> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.in_head == Some(true))
+        .map(|f| {
+            (
+                f.path().to_string(),
+                f.fingerprint.clone(),
+                f.span.line,
+                f.span.column,
+            )
         })
         .collect();
+    let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
     let prefix = crate::source::filesystem::display_path(workdir);
+    let mut same_as_head: HashMap<String, bool> = HashMap::new();
+    let mut extra = Vec::new();
     for mut f in worktree.findings {
         let path = f
             .path()
@@ -394,36 +460,58 @@ fn merge_worktree(outcome: &mut Outcome, worktree: Outcome, workdir: &Path) {
             .map(|p| p.trim_start_matches('/'))
             .unwrap_or(f.path())
             .to_string();
-        if committed.contains(&(path.clone(), f.fingerprint.clone())) {
+        let key = (
+            path.clone(),
+            f.fingerprint.clone(),
+            f.span.line,
+            f.span.column,
+        );
+        if reported.contains(&key) {
             continue;
         }
+        if head.contains_key(path.as_str()) {
+            let same = *same_as_head.entry(path.clone()).or_insert_with(|| {
+                let on_disk = std::fs::read(workdir.join(&path)).ok();
+                let committed = head_tree
+                    .and_then(|t| git::blob_at(r.repo, t, path.as_str().into()).ok().flatten());
+                match (on_disk, committed) {
+                    (Some(bytes), Some(id)) => gix::objs::compute_hash(
+                        r.repo.object_hash(),
+                        gix::object::Kind::Blob,
+                        &bytes,
+                    )
+                    .is_ok_and(|h| h == id),
+                    _ => false,
+                }
+            });
+            if same {
+                continue;
+            }
+        }
         f.provenance = Provenance::File { path };
-        outcome.findings.push(f);
+        extra.push(f);
     }
+    outcome.findings.extend(extra);
     outcome.stats.merge(&worktree.stats);
 }
 
 /// `--staged`: index entries that differ from HEAD, read from the object database.
-fn scan_staged(
-    ctx: &Context<'_>,
-    shared: &gix::ThreadSafeRepository,
-    repo: &gix::Repository,
-) -> Result<Outcome, GitError> {
-    let staged = git::staged_blobs(repo)?;
+fn scan_staged(ctx: &Context<'_>, r: &Repo<'_>) -> Result<Outcome, GitError> {
+    let mut staged = git::staged_blobs(r.repo)?;
+    staged.retain(|(path, _)| !r.ignore.is_ignored(path));
     let blobs: Vec<ObjectId> = staged.iter().map(|(_, id)| *id).collect();
-    let mut paths: HashMap<ObjectId, &str> = HashMap::new();
+    let mut known: HashMap<ObjectId, &str> = HashMap::new();
     for (path, id) in &staged {
-        paths.entry(*id).or_insert(path.as_str());
+        known.entry(*id).or_insert(path.as_str());
     }
-    let (found, stats) = scan_blobs(ctx, shared, &blobs, &paths);
+    let (found, stats) = scan_blobs(ctx, r.shared, &blobs, &known);
     let mut findings = Vec::new();
     for (path, id) in &staged {
         if let Some(list) = found.get(id) {
-            for f in list {
-                let mut f = f.clone();
-                f.provenance = Provenance::Staged { path: path.clone() };
-                findings.push(f);
-            }
+            findings.extend(
+                list.iter()
+                    .map(|m| m.at(Provenance::Staged { path: path.clone() })),
+            );
         }
     }
     Ok(Outcome {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ignore::WalkState;
 
 use crate::decode;
-use crate::finding::{self, Finding};
+use crate::finding::{self, BlobFinding, Finding};
 use crate::matcher::{Content, Matcher, RawMatch, Scratch};
 use crate::messages::Messages;
 use crate::progress::Progress;
@@ -91,33 +91,17 @@ pub struct Context<'a> {
 }
 
 /// Scans one blob: text view (UTF-16, line ends), binary detection, matching, then
-/// matching again inside every decoded segment, and findings. Path-scoped rules see the
-/// provenance's path (none for stdin and unreachable objects).
+/// matching again inside every decoded segment. What is found depends on the bytes (and,
+/// for path-scoped rules, on `path`, which is `None` where no path is known: stdin,
+/// history blobs, messages); the caller places the findings at the blob's locations
+/// ([`finding::BlobFinding::at`]).
 pub fn scan_blob(
     ctx: &Context<'_>,
     bytes: &[u8],
-    provenance: &Provenance,
-    scratch: &mut Scratch,
-    stats: &mut Stats,
-) -> Vec<Finding> {
-    let path = match provenance {
-        // An unreachable object's `path` only names the object.
-        Provenance::Stdin | Provenance::Object { .. } => None,
-        other => Some(other.path()),
-    };
-    scan_blob_at(ctx, bytes, path, provenance, scratch, stats)
-}
-
-/// [`scan_blob`] with the path given separately: git scans know a blob's path before
-/// they build its final provenance.
-pub fn scan_blob_at(
-    ctx: &Context<'_>,
-    bytes: &[u8],
     path: Option<&str>,
-    provenance: &Provenance,
     scratch: &mut Scratch,
     stats: &mut Stats,
-) -> Vec<Finding> {
+) -> Vec<BlobFinding> {
     stats.files += 1;
     stats.bytes += bytes.len() as u64;
     let view = decode::text_view(bytes);
@@ -132,10 +116,10 @@ pub fn scan_blob_at(
     let mut findings = if matches.is_empty() {
         Vec::new()
     } else {
-        finding::build(ctx.matcher.rules(), bytes, &matches, provenance)
+        finding::build(ctx.matcher.rules(), bytes, &matches)
     };
     if content == Content::Text && ctx.decode_depth > 0 {
-        let decoded = scan_decoded(ctx, bytes, &matches, path, provenance, scratch);
+        let decoded = scan_decoded(ctx, bytes, &matches, path, scratch);
         if !decoded.is_empty() {
             merge_decoded(ctx.matcher.rules(), &mut findings, &matches, decoded);
         }
@@ -153,7 +137,7 @@ pub fn scan_blob_at(
 
 /// A finding in decoded text, with what merging needs to know about it.
 struct Decoded {
-    finding: Finding,
+    finding: BlobFinding,
     rule: usize,
     segment: Range<usize>,
 }
@@ -164,7 +148,6 @@ fn scan_decoded(
     bytes: &[u8],
     plain: &[RawMatch],
     path: Option<&str>,
-    provenance: &Provenance,
     scratch: &mut Scratch,
 ) -> Vec<Decoded> {
     let mut found = Vec::new();
@@ -178,14 +161,7 @@ fn scan_decoded(
         if matches.is_empty() {
             return;
         }
-        let built = finding::build_decoded(
-            ctx.matcher.rules(),
-            bytes,
-            plain,
-            view,
-            &matches,
-            provenance,
-        );
+        let built = finding::build_decoded(ctx.matcher.rules(), bytes, plain, view, &matches);
         found.extend(built.into_iter().zip(&matches).map(|(finding, m)| Decoded {
             finding,
             rule: m.rule,
@@ -206,7 +182,7 @@ fn scan_decoded(
 ///   generic or the same rule): the encoded text was never the secret, its content is.
 fn merge_decoded(
     rules: &RuleSet,
-    findings: &mut Vec<Finding>,
+    findings: &mut Vec<BlobFinding>,
     plain: &[RawMatch],
     mut decoded: Vec<Decoded>,
 ) {
@@ -296,18 +272,21 @@ impl Worker<'_, '_> {
                 return WalkState::Continue;
             }
         };
-        let provenance = Provenance::File { path: shown };
         let found = scan_blob(
             self.ctx,
             &bytes,
-            &provenance,
+            Some(&shown),
             &mut self.scratch,
             &mut self.stats,
         );
         self.pending.0 += 1;
         self.pending.1 += bytes.len() as u64;
         self.pending.2 += found.len() as u64;
-        self.findings.extend(found);
+        self.findings.extend(found.iter().map(|m| {
+            m.at(Provenance::File {
+                path: shown.clone(),
+            })
+        }));
         if self.pending.0 >= 256 || self.pending.1 >= 16 << 20 {
             self.flush_progress();
         }
@@ -379,7 +358,10 @@ pub fn scan_paths(
 pub fn scan_one(ctx: &Context<'_>, bytes: &[u8], provenance: Provenance) -> Outcome {
     let started = Instant::now();
     let mut stats = Stats::default();
-    let findings = scan_blob(ctx, bytes, &provenance, &mut Scratch::default(), &mut stats);
+    let findings = scan_blob(ctx, bytes, None, &mut Scratch::default(), &mut stats)
+        .iter()
+        .map(|m| m.at(provenance.clone()))
+        .collect();
     Outcome {
         findings,
         stats,

@@ -104,7 +104,9 @@ struct ReportEntry {
     provider: String,
     provider_name: String,
     severity: String,
-    path: String,
+    /// Null for commit and tag messages, which have no path.
+    #[serde(default)]
+    path: Option<String>,
     line: usize,
     fingerprint: String,
     secret: String,
@@ -163,7 +165,7 @@ pub fn occurrences_from_report(
                 severity,
                 fingerprint: e.fingerprint,
                 redacted,
-                path: e.path,
+                path: e.path.unwrap_or_default(),
                 line: e.line,
                 commit: e.commit,
                 in_head: e.in_head,
@@ -576,6 +578,7 @@ fn paths(item: &Item, history: bool) -> Vec<&str> {
     let mut paths: Vec<&str> = Vec::new();
     for l in &item.locations {
         if l.path != "-"
+            && !l.path.is_empty()
             && (history || l.commit.is_none() || item.in_head)
             && !paths.contains(&l.path.as_str())
         {
@@ -626,6 +629,13 @@ fn purge_step(item: &Item, mut step: Step) -> Step {
         ),
         command: format!("git filter-repo --replace-text {REPLACE_FILE}"),
     });
+    // A commit or tag message (a location without a path) is rewritten separately.
+    if item.locations.iter().any(|l| l.path.is_empty()) {
+        step.commands.push(StepCommand {
+            label: "The key is also in a commit or tag message; with the same file, rewrite the messages:".into(),
+            command: format!("git filter-repo --replace-message {REPLACE_FILE}"),
+        });
+    }
     step.note = Some(
         "Warning: rewriting history changes every commit id, so every clone and fork must be re-cloned; and it does not un-leak a key that was already pushed: only revoking it (first step) does. Delete the replace file afterwards.".into(),
     );
@@ -697,6 +707,8 @@ impl Item {
         for l in &self.locations {
             let place = if l.path == "-" {
                 "(standard input)".to_string()
+            } else if l.path.is_empty() {
+                format!("message, line {}", l.line)
             } else {
                 code(&format!("{}:{}", l.path, l.line))
             };

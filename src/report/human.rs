@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use super::{distinct_secrets, human_bytes, ReportOptions};
 use crate::finding::Finding;
 use crate::pipeline::Outcome;
+use crate::provenance::Provenance;
 use crate::rules::Severity;
 
 const RESET: &str = "\x1b[0m";
@@ -59,10 +60,10 @@ pub fn write(outcome: &Outcome, opts: &ReportOptions, out: &mut dyn Write) -> io
 }
 
 fn heading(f: &Finding) -> String {
-    let path = crate::finding::redact::sanitize(f.path());
-    match f.provenance.commit() {
-        Some(c) => format!("{path} @ {}", &c.commit[..c.commit.len().min(12)]),
-        None => path,
+    let label = crate::finding::redact::sanitize(&f.provenance.label());
+    match &f.provenance {
+        Provenance::Commit { commit, .. } => format!("{label} @ {}", short(&commit.commit)),
+        _ => label,
     }
 }
 
@@ -95,23 +96,51 @@ fn write_finding(
         p.paint(DIM, &encoding),
         note
     )?;
-    if let Some(c) = f.provenance.commit() {
-        let status = match f.in_head {
-            Some(false) => format!(
-                "removed from HEAD, still in history since {} ({})",
-                day(&c.date),
-                short(&c.commit)
-            ),
-            _ => format!("in HEAD, committed {} ({})", day(&c.date), short(&c.commit)),
-        };
-        let who = crate::finding::redact::sanitize(&c.author_name);
-        writeln!(
-            out,
-            "          {}",
-            p.paint(DIM, &format!("{status} by {who}"))
-        )?;
+    if let Some(status) = status(f) {
+        writeln!(out, "          {}", p.paint(DIM, &status))?;
     }
     Ok(())
+}
+
+/// Where and since when, for history findings and messages.
+fn status(f: &Finding) -> Option<String> {
+    let sanitize = crate::finding::redact::sanitize;
+    match &f.provenance {
+        Provenance::Commit { commit: c, .. } => {
+            let mut text = match f.in_head {
+                Some(false) => format!(
+                    "removed from HEAD, still in history since {} ({})",
+                    day(&c.date),
+                    short(&c.commit)
+                ),
+                _ => format!("in HEAD, committed {} ({})", day(&c.date), short(&c.commit)),
+            };
+            text.push_str(&format!(" by {}", sanitize(&c.author_name)));
+            // The same content was exposed earlier under another path (a rename or copy).
+            if let Some(first) = f.introduced.first().filter(|i| i.commit.time < c.time) {
+                text.push_str(&format!(
+                    "; first exposed {} as {} ({})",
+                    day(&first.commit.date),
+                    sanitize(&first.path),
+                    short(&first.commit.commit)
+                ));
+            }
+            Some(text)
+        }
+        Provenance::CommitMessage { commit: c } => Some(format!(
+            "in the message of commit {}, {} by {}",
+            short(&c.commit),
+            day(&c.date),
+            sanitize(&c.author_name)
+        )),
+        Provenance::TagMessage { tag } => Some(format!(
+            "in the message of annotated tag {}, {} by {}",
+            sanitize(&tag.name),
+            day(&tag.date),
+            sanitize(&tag.tagger_name)
+        )),
+        _ => None,
+    }
 }
 
 fn day(date: &str) -> &str {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::ReportOptions;
 use crate::finding::{Finding, Introduction};
 use crate::pipeline::Outcome;
-use crate::provenance::CommitInfo;
+use crate::provenance::{CommitInfo, TagInfo};
 
 /// Version of the finding object's shape; bumped on any incompatible change.
 pub const JSON_VERSION: u32 = 1;
@@ -22,7 +22,8 @@ struct JsonFinding<'a> {
     severity: &'a str,
     confidence: &'a str,
     source: &'static str,
-    path: &'a str,
+    /// None for messages and unreachable objects, which have no path.
+    path: Option<&'a str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -32,6 +33,10 @@ struct JsonFinding<'a> {
     entropy: f64,
     snippet: &'a str,
     commit: Option<&'a CommitInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'a TagInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blob: Option<&'a str>,
     in_head: Option<bool>,
     introduced: &'a [Introduction],
     /// Encodings undone to find the secret, outermost first (`base64>json`); null for plain text.
@@ -51,14 +56,11 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
         provider_name: &f.provider_name,
         severity: f.severity.as_str(),
         confidence: f.confidence.as_str(),
-        source: match f.provenance {
-            Provenance::File { .. } => "file",
-            Provenance::Stdin => "stdin",
-            Provenance::Staged { .. } => "staged",
-            Provenance::Object { .. } => "object",
-            Provenance::Commit { .. } => "commit",
+        source: f.provenance.kind(),
+        path: match &f.provenance {
+            Provenance::Stdin => Some("-"),
+            p => p.file_path(),
         },
-        path: f.path(),
         line: f.span.line,
         column: f.span.column,
         end_line: f.span.end_line,
@@ -68,6 +70,11 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
         entropy: (f.entropy * 1000.0).round() / 1000.0,
         snippet: f.snippet(opts.show_secrets),
         commit: f.provenance.commit(),
+        tag: f.provenance.tag(),
+        blob: match &f.provenance {
+            Provenance::Object { blob } => Some(blob.as_str()),
+            _ => None,
+        },
         in_head: f.in_head,
         introduced: &f.introduced,
         encoding: f.encoding.as_deref(),

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use super::ReportOptions;
 use crate::finding::Finding;
 use crate::pipeline::Outcome;
-use crate::provenance::Provenance;
+use crate::provenance::{short_id, Provenance};
 use crate::rules::{Provider, RuleSet, Severity};
 
 /// The schema the log declares (the OASIS 2.1.0 errata 01 schema).
@@ -231,23 +231,47 @@ fn result(f: &Finding, rule_index: usize, opts: &ReportOptions) -> sarif::Result
         .end_line(as_i64(f.span.end_line))
         .end_column(as_i64(f.span.end_column))
         .build();
-    let artifact = match f.provenance {
-        Provenance::Stdin => sarif::ArtifactLocation::builder()
-            .uri(path_to_uri(f.path()))
-            .description(sarif::Message::from("standard input"))
+    let artifact = match (&f.provenance, f.provenance.file_path()) {
+        (Provenance::Stdin, _) => Some(
+            sarif::ArtifactLocation::builder()
+                .uri(path_to_uri(f.path()))
+                .description(sarif::Message::from("standard input"))
+                .build(),
+        ),
+        (_, Some(path)) => Some(
+            sarif::ArtifactLocation::builder()
+                .uri(path_to_uri(path))
+                .build(),
+        ),
+        (_, None) => None,
+    };
+    let location = match artifact {
+        Some(artifact) => sarif::Location::builder()
+            .physical_location(
+                sarif::PhysicalLocation::builder()
+                    .artifact_location(artifact)
+                    .region(region)
+                    .build(),
+            )
             .build(),
-        _ => sarif::ArtifactLocation::builder()
-            .uri(path_to_uri(f.path()))
+        // A commit or tag message, or an unreachable blob, is no file: a logical location
+        // names it (the message text says where in it).
+        None => sarif::Location::builder()
+            .logical_locations(vec![sarif::LogicalLocation::builder()
+                .name(logical_name(&f.provenance))
+                .kind(f.provenance.kind())
+                .build()])
+            .message(sarif::Message::from(
+                format!(
+                    "{}, line {}, column {}",
+                    f.provenance.label(),
+                    f.span.line,
+                    f.span.column
+                )
+                .as_str(),
+            ))
             .build(),
     };
-    let location = sarif::Location::builder()
-        .physical_location(
-            sarif::PhysicalLocation::builder()
-                .artifact_location(artifact)
-                .region(region)
-                .build(),
-        )
-        .build();
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(
         FINGERPRINT_KEY.to_string(),
@@ -262,6 +286,16 @@ fn result(f: &Finding, rule_index: usize, opts: &ReportOptions) -> sarif::Result
         .partial_fingerprints(fingerprints)
         .properties(result_properties(f))
         .build()
+}
+
+/// The object a message or blob finding is in: a commit id, a tag name or a blob id.
+fn logical_name(p: &Provenance) -> String {
+    match p {
+        Provenance::CommitMessage { commit } => commit.commit.clone(),
+        Provenance::TagMessage { tag } => tag.name.clone(),
+        Provenance::Object { blob } => blob.clone(),
+        other => other.path().to_string(),
+    }
 }
 
 fn as_i64(n: usize) -> i64 {
@@ -282,14 +316,33 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
     if let Some(note) = &f.note {
         text.push_str(&format!(" Note: {note}."));
     }
-    if let Some(c) = f.provenance.commit() {
-        let short = &c.commit[..c.commit.len().min(12)];
-        let author = crate::finding::redact::sanitize(&c.author_name);
-        text.push_str(&format!(" Committed in {short} by {author} on {}", c.date));
-        text.push_str(match f.in_head {
-            Some(false) => "; no longer in HEAD, still in history.",
-            _ => ".",
-        });
+    let sanitize = crate::finding::redact::sanitize;
+    match &f.provenance {
+        Provenance::Commit { commit: c, .. } => {
+            let author = sanitize(&c.author_name);
+            text.push_str(&format!(
+                " Committed in {} by {author} on {}",
+                short_id(&c.commit),
+                c.date
+            ));
+            text.push_str(match f.in_head {
+                Some(false) => "; no longer at this path in HEAD, still in history.",
+                _ => "; at this path in HEAD.",
+            });
+        }
+        Provenance::CommitMessage { commit: c } => text.push_str(&format!(
+            " In the message of commit {} by {} on {}.",
+            short_id(&c.commit),
+            sanitize(&c.author_name),
+            c.date
+        )),
+        Provenance::TagMessage { tag } => text.push_str(&format!(
+            " In the message of annotated tag {} by {} on {}.",
+            sanitize(&tag.name),
+            sanitize(&tag.tagger_name),
+            tag.date
+        )),
+        _ => {}
     }
     text.push_str(" Revoke it at the provider, then remove it from the code and history.");
     text
@@ -303,14 +356,7 @@ fn result_properties(f: &Finding) -> sarif::PropertyBag {
     props.insert("provider".into(), json!(f.provider_id));
     props.insert("severity".into(), json!(f.severity.as_str()));
     props.insert("confidence".into(), json!(f.confidence.as_str()));
-    let source = match f.provenance {
-        Provenance::File { .. } => "file",
-        Provenance::Stdin => "stdin",
-        Provenance::Staged { .. } => "staged",
-        Provenance::Object { .. } => "object",
-        Provenance::Commit { .. } => "commit",
-    };
-    props.insert("source".into(), json!(source));
+    props.insert("source".into(), json!(f.provenance.kind()));
     if let Some(chain) = &f.encoding {
         props.insert("encoding".into(), json!(chain));
     }
@@ -322,7 +368,15 @@ fn result_properties(f: &Finding) -> sarif::PropertyBag {
         props.insert("author_name".into(), json!(c.author_name));
         props.insert("author_email".into(), json!(c.author_email));
         props.insert("date".into(), json!(c.date));
-        props.insert("in_head".into(), json!(f.in_head));
+    }
+    if let Some(in_head) = f.in_head {
+        props.insert("in_head".into(), json!(in_head));
+    }
+    if let Some(tag) = f.provenance.tag() {
+        props.insert("tag".into(), json!(tag));
+    }
+    if let Provenance::Object { blob } = &f.provenance {
+        props.insert("blob".into(), json!(blob));
     }
     sarif::PropertyBag::builder()
         .additional_properties(props)
