@@ -487,3 +487,17 @@ fn stdin_staged_and_history_decode_too() {
     );
     assert_eq!(history[0]["in_head"], false);
 }
+
+#[test]
+fn jwt_parts_are_left_to_the_jwt_rule() {
+    let env = TestEnv::new();
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(r#"{"sub":"7f3a9c","name":"Demo User","iat":1700000000}"#);
+    let token = format!("{header}.{payload}.Qm9kZ2VkU2lnbmF0dXJlVmFsdWVGb3JUZXN0aW5nT25seQ");
+    env.write("TokenTests.java", format!("String token = \"{token}\";\n"));
+    let (_, findings) = env.scan_json(&["TokenTests.java"]);
+    assert!(
+        findings.iter().all(|f| f["encoding"].is_null()),
+        "{findings:?}"
+    );
+}

@@ -128,6 +128,10 @@ fn run_segment(bytes: &[u8], start: usize, end: usize, out: &mut Vec<Segment>) -
         // Both alphabets: an identifier or a path, not base64.
         return end;
     }
+    if run.starts_with(b"eyJ") && bytes.get(end) == Some(&b'.') {
+        // A JWT's header (and, after it, its payload): the JWT rule judges the whole token.
+        return skip_jwt(bytes, end);
+    }
     let mut stop = end;
     while stop < n && stop - end < 2 && bytes[stop] == b'=' {
         stop += 1;
@@ -145,6 +149,20 @@ fn run_segment(bytes: &[u8], start: usize, end: usize, out: &mut Vec<Segment>) -
         wrapped,
     });
     stop
+}
+
+/// The end of the JWT whose header run ends at `end` (its payload and signature runs).
+fn skip_jwt(bytes: &[u8], mut end: usize) -> usize {
+    for _ in 0..2 {
+        if bytes.get(end) != Some(&b'.') {
+            break;
+        }
+        end += 1;
+        while end < bytes.len() && CLASS[bytes[end] as usize] != 0 {
+            end += 1;
+        }
+    }
+    end
 }
 
 /// Whether a run holds `+` or `/`, which URL-safe base64 does not use.

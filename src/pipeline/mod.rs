@@ -156,8 +156,10 @@ fn scan_decoded(
         let mut matches = ctx
             .matcher
             .scan(view.bytes, Content::Decoded, path, scratch);
-        // Matches wholly in the frame around the decoded text were found in the blob itself.
-        matches.retain(|m| m.secret.start < view.decoded.end && m.secret.end > view.decoded.start);
+        // A secret must lie in the decoded text: the frame around it only gives context (a
+        // name), and a value running on into the frame mixes decoded and encoded text.
+        matches
+            .retain(|m| m.secret.start >= view.decoded.start && m.secret.end <= view.decoded.end);
         if matches.is_empty() {
             return;
         }
