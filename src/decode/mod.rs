@@ -143,8 +143,13 @@ fn walk(
         }
         *budget -= decoded.len();
         let line = line_around(bytes, seg.span.clone());
-        let mut view = Vec::with_capacity(decoded.len() + 2 * FRAME);
+        let mut view = Vec::with_capacity(decoded.len() + 2 * FRAME + 1);
         view.extend_from_slice(&bytes[line.start..seg.span.start]);
+        if carries_name(&decoded) {
+            // Decoded text that names its own value (`DB_PASSWORD=…`, a config file) starts
+            // a line of its own, so rules anchored at a line start see it as written.
+            view.push(b'\n');
+        }
         let start = view.len();
         view.extend_from_slice(&decoded);
         let end = view.len();
@@ -170,6 +175,25 @@ fn walk(
         }
         chain.pop();
     }
+}
+
+/// Whether decoded text starts with a name and an assignment (`export NAME=`, `name:`,
+/// `ENV NAME value`, `user:$6$…`), i.e. it carries its own context.
+fn carries_name(decoded: &[u8]) -> bool {
+    let text = decoded.trim_ascii_start();
+    let docker_env = text.starts_with(b"ENV ");
+    let text = text
+        .strip_prefix(b"export ")
+        .or_else(|| text.strip_prefix(b"ENV "))
+        .unwrap_or(text);
+    let name = text
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    let rest = &text[name..];
+    name >= 2
+        && (matches!(rest.trim_ascii_start().first(), Some(b'=' | b':'))
+            || (docker_env && rest.first() == Some(&b' ')))
 }
 
 /// The text on the segment's line(s) around it, at most [`FRAME`] bytes each side.
