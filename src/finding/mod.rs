@@ -43,7 +43,8 @@ pub struct Finding {
     pub introduced: Vec<Introduction>,
     /// History scans: whether the blob is still at that path in HEAD.
     pub in_head: Option<bool>,
-    /// An allow-comment on the secret's line.
+    /// An allow marker that suppresses this finding: on any of its lines, or a next-line
+    /// marker on the line before.
     pub allow: Option<allow::Allow>,
 }
 
@@ -111,7 +112,7 @@ pub fn build(
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
                 severity: rule.severity,
-                confidence: rule.confidence,
+                confidence: m.confidence,
                 provenance: provenance.clone(),
                 span: lines.span(m.secret.start, m.secret.end),
                 offset: m.secret.start,
@@ -122,7 +123,7 @@ pub fn build(
                 snippet_full: Secret::new(snippet_full.as_bytes(), 0),
                 introduced: Vec::new(),
                 in_head: None,
-                allow: allow::parse(&bytes[line_bounds(bytes, m.secret.start)]),
+                allow: allow::find(bytes, m.secret.clone(), &rule.id),
             }
         })
         .collect()

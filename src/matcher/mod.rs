@@ -4,13 +4,21 @@
 //! whose keywords occur run their regex, and only in windows around the hits, so the
 //! cost of a scan grows with the bytes and the hits, not with the number of rules.
 //! Each match then goes through the rule's entropy, checksum and exclusion checks, and
-//! generic rules through the value filters ([`filters`]). Finally overlapping matches
-//! are resolved so that one location yields one finding, from the most specific rule.
+//! generic rules through the value filters ([`filters`]). A value that has a provider's
+//! format but fails that provider's validation (a GitHub token with a wrong CRC32, a JWT
+//! whose header is not JSON) is a negative for every rule, so no generic rule reports the
+//! same bytes. Finally overlapping matches are resolved so that one location yields one
+//! finding, from the most specific rule.
+//!
+//! Regexes run on the blob up to the window's end, starting at the window's start
+//! ([`regex::bytes::Regex::captures_at`]), so `^`, `$`, `\b` and look-around see the real
+//! text before a window instead of treating its edge as a line start or word boundary.
 //!
 //! The matcher works on any `&[u8]` and reports byte spans into it; a caller that feeds
 //! a transformed view of a blob (decoded base64, re-encoded UTF-16) maps spans back.
 
 pub mod checksum;
+pub mod context;
 pub mod entropy;
 pub mod filters;
 
@@ -35,6 +43,10 @@ pub struct RawMatch {
     pub context: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
+    /// How sure the matcher is: the rule's confidence, raised to high for a validated
+    /// checksum and to medium for a long random generic value under a secret's name, or
+    /// lowered to low for a value under a bare `key`.
+    pub confidence: Confidence,
 }
 
 /// Compiled, immutable matching state shared by all workers.
@@ -53,6 +65,8 @@ pub struct Scratch {
     /// Rules with at least one window in the current blob.
     touched: Vec<usize>,
     matches: Vec<RawMatch>,
+    /// Spans that have a provider's format but failed its validation: negatives for all rules.
+    rejected: Vec<Range<usize>>,
 }
 
 /// Whether the bytes being scanned are text or binary; binary data is scanned
@@ -128,6 +142,7 @@ impl Matcher {
         scratch.windows.resize_with(rules.len(), Vec::new);
         scratch.touched.clear();
         scratch.matches.clear();
+        scratch.rejected.clear();
 
         for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
@@ -157,58 +172,144 @@ impl Matcher {
                 continue;
             };
             for window in scratch.windows[r].drain(..) {
-                let hay = &bytes[window.clone()];
-                for caps in regex.captures_iter(hay) {
+                let mut at = window.start;
+                while at <= window.end {
+                    let Some(caps) = captures(regex, bytes, at, window.end) else {
+                        break;
+                    };
+                    let whole = caps.get(0).expect("group 0 always participates");
+                    at = if whole.end() > whole.start() {
+                        whole.end()
+                    } else {
+                        whole.end() + 1
+                    };
                     let Some(secret) = caps.get(*secret_group) else {
                         continue;
                     };
-                    let whole = caps.get(0).expect("group 0 always participates");
-                    let value = secret.as_bytes();
-                    if let Some(entropy) = accept(rule, value, &caps) {
-                        scratch.matches.push(RawMatch {
-                            rule: r,
-                            secret: window.start + secret.start()..window.start + secret.end(),
-                            context: window.start + whole.start()..window.start + whole.end(),
+                    let span = secret.start()..secret.end();
+                    match judge(rule, bytes, &span, &caps) {
+                        Verdict::Keep {
                             entropy,
-                        });
+                            confidence,
+                        } => scratch.matches.push(RawMatch {
+                            rule: r,
+                            secret: span,
+                            context: whole.start()..whole.end(),
+                            entropy,
+                            confidence,
+                        }),
+                        Verdict::FailedFormat => scratch.rejected.push(span),
+                        Verdict::Drop => {}
                     }
                 }
             }
+        }
+        if !scratch.rejected.is_empty() {
+            let rejected = std::mem::take(&mut scratch.rejected);
+            scratch.matches.retain(|m| {
+                !rejected
+                    .iter()
+                    .any(|x| x.start < m.secret.end && m.secret.start < x.end)
+            });
         }
         resolve(&self.rules, &mut scratch.matches)
     }
 }
 
-/// Runs the post-regex checks; returns the secret's entropy if the match stands.
-fn accept(
-    rule: &crate::rules::Rule,
-    value: &[u8],
-    caps: &regex::bytes::Captures<'_>,
-) -> Option<f64> {
-    if value.is_empty() || filters::is_placeholder(value) {
-        return None;
+/// Runs `regex` on `bytes[..end]` from `at`, so that assertions see the bytes before `at`.
+/// A match that ends exactly at a window edge cut mid-line may owe that end to the cut
+/// (`$`, `\b`); it is run again on the whole line to get the real verdict.
+fn captures<'h>(
+    regex: &regex::bytes::Regex,
+    bytes: &'h [u8],
+    at: usize,
+    end: usize,
+) -> Option<regex::bytes::Captures<'h>> {
+    let caps = regex.captures_at(&bytes[..end], at)?;
+    let cut_mid_line = end < bytes.len() && bytes[end] != b'\n';
+    let whole = caps.get(0).expect("group 0 always participates");
+    if cut_mid_line && whole.end() == end {
+        let line_end = line_end_within(bytes, end, 64 * 1024);
+        return regex.captures_at(&bytes[..line_end], at);
     }
-    if rule.exclude.iter().any(|x| x.is_match(value)) {
-        return None;
+    Some(caps)
+}
+
+/// What the post-regex checks decided about one match.
+enum Verdict {
+    /// A finding, with the secret's entropy and the match's confidence.
+    Keep { entropy: f64, confidence: Confidence },
+    /// Not a secret for this rule.
+    Drop,
+    /// The provider's format, but its validation failed: not a secret for any rule.
+    FailedFormat,
+}
+
+/// Runs the post-regex checks on the secret at `span`.
+fn judge(
+    rule: &crate::rules::Rule,
+    bytes: &[u8],
+    span: &Range<usize>,
+    caps: &regex::bytes::Captures<'_>,
+) -> Verdict {
+    let value = &bytes[span.clone()];
+    if value.is_empty() || rule.exclude.iter().any(|x| x.is_match(value)) {
+        return Verdict::Drop;
+    }
+    if let Some(checksum) = rule.checksum {
+        // A checksum-valid token is real by definition: no placeholder or entropy guess
+        // overrides it, and a failed one is no secret at all.
+        if !checksum::validate(checksum, value) {
+            return Verdict::FailedFormat;
+        }
+        return Verdict::Keep {
+            entropy: entropy::shannon(value),
+            confidence: Confidence::High,
+        };
     }
     let entropy = entropy::shannon(value);
     if rule.min_entropy.is_some_and(|min| entropy < min) {
-        return None;
+        return Verdict::Drop;
     }
-    if rule.checksum.is_some_and(|c| !checksum::validate(c, value)) {
-        return None;
+    if !rule.generic {
+        let prefix = rule
+            .keywords
+            .iter()
+            .filter(|k| value.len() > k.len() && value[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        if filters::is_provider_placeholder(value, prefix)
+            || context::is_embedded(bytes, span)
+            || context::in_digest_token(bytes, span)
+        {
+            return Verdict::Drop;
+        }
+        return Verdict::Keep {
+            entropy,
+            confidence: rule.confidence,
+        };
     }
-    if rule.generic {
-        if let Some(name) = caps.name("name") {
-            if !filters::is_secret_name(name.as_bytes()) {
-                return None;
+    let name = caps.name("name").map(|n| n.as_bytes());
+    let verdict = name.map_or(filters::NameVerdict::Secret, filters::name_verdict);
+    let value_context = filters::ValueContext {
+        name,
+        before: context::before_on_line(bytes, span.start, 256),
+    };
+    match filters::check_generic_value(value, rule.min_entropy, value_context, verdict) {
+        None => Verdict::Drop,
+        Some(generic) => {
+            let confidence = match verdict {
+                filters::NameVerdict::Key => Confidence::Low,
+                _ if generic.strong => rule.confidence.max(Confidence::Medium),
+                _ => rule.confidence,
+            };
+            Verdict::Keep {
+                entropy,
+                confidence,
             }
         }
-        if filters::reject_generic_value(value, rule.min_entropy) {
-            return None;
-        }
     }
-    Some(entropy)
 }
 
 /// Binary content is scanned only by rules whose matches are distinctive on their own.
@@ -240,7 +341,7 @@ fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
         let rule = &rules.rules[m.rule];
         (
             !rule.generic,
-            rule.confidence,
+            m.confidence,
             rule.severity,
             m.secret.len(),
         )
