@@ -67,8 +67,12 @@ pub fn check_generic_value(
         return None;
     }
     let entropy = entropy_of(secret);
-    let hex = secret.iter().all(u8::is_ascii_hexdigit);
-    if hex && secret.len() >= 16 {
+    // Hex: both digits and letters a-f (all digits is a number, not a key), 20 or more of
+    // them (shorter ones are ids and abbreviated hashes).
+    let hex = secret.iter().all(u8::is_ascii_hexdigit)
+        && secret.iter().any(u8::is_ascii_digit)
+        && secret.iter().any(u8::is_ascii_alphabetic);
+    if hex && secret.len() >= 20 {
         // Hex is judged by context, not length: a 64-hex HMAC key and a sha256 digest look
         // the same; what they are assigned to tells them apart.
         if values::digest_context(context) || has_sequence(&secret.to_ascii_lowercase(), 6) {

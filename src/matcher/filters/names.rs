@@ -161,6 +161,9 @@ const TOKEN_NON_SECRET_QUALIFIERS: &[&str] = &[
     "last",
     "prev",
     "previous",
+    "sequence",
+    "starting",
+    "verification",
 ];
 
 /// Words that turn a following `key` into a secret's name (`api_key`, `signing_key`).
@@ -266,14 +269,14 @@ pub fn name_verdict(name: &[u8]) -> NameVerdict {
         return NameVerdict::Not;
     }
     let secret = SECRET_WORD_ENDINGS.iter().any(|e| last.ends_with(e))
-        || matches!(last, "pass" | "auth" | "salt" | "hmac")
+        || matches!(last, "pass" | "auth" | "hmac")
         || (last == "key" && before.is_some_and(|w| KEY_QUALIFIERS.contains(&w)));
     if secret {
         return NameVerdict::Secret;
     }
-    if matches!(last, "key" | "keys")
-        && !before.is_some_and(|w| KEY_NON_SECRET_QUALIFIERS.contains(&w))
-    {
+    // A salt is often a fixed label (`b"app:HKDF:v1"`); only a random one is kept.
+    let key = matches!(last, "key" | "keys") || last == "salt";
+    if key && !before.is_some_and(|w| KEY_NON_SECRET_QUALIFIERS.contains(&w)) {
         return NameVerdict::Key;
     }
     NameVerdict::Not

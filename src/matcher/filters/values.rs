@@ -181,7 +181,7 @@ pub fn is_reference(secret: &[u8]) -> bool {
 /// git SHAs and sha256/512 hex, UUIDs, lockfile integrity strings, URLs, paths, data URIs.
 pub fn is_structured_non_secret(secret: &[u8]) -> bool {
     // Short hex ids and hash prefixes. Longer hex is judged by its context (`digest_context`).
-    if secret.len() < 16 && secret.iter().all(u8::is_ascii_hexdigit) {
+    if secret.len() < 20 && secret.iter().all(u8::is_ascii_hexdigit) {
         return true;
     }
     if is_uuid(secret) {
