@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::cli::{ColorChoice, ConfidenceArg, ScanArgs};
-use crate::rules::Confidence;
 use crate::report::Format;
+use crate::rules::Confidence;
 use crate::source::filesystem::WalkOptions;
 
 /// Everything `keyhound scan` needs to know, validated.

@@ -322,8 +322,11 @@ fn pem_body() -> String {
 fn pem_headers_followed_by_other_text_are_found() {
     let env = TestEnv::new();
     let body = pem_body();
-    let block =
-        |header_tail: &str| format!("-----BEGIN RSA PRIVATE KEY-----{header_tail}\n{body}\n-----END RSA PRIVATE KEY-----\n");
+    let block = |header_tail: &str| {
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----{header_tail}\n{body}\n-----END RSA PRIVATE KEY-----\n"
+        )
+    };
     env.write("comment.pem", block(" # test only"));
     env.write("crlf.pem", block("\r"));
     env.write("spaces.pem", block("   "));

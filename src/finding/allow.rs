@@ -194,10 +194,7 @@ fn rule_ids(rest: &[u8]) -> Vec<String> {
     {
         return Vec::new();
     }
-    let Some(start) = rest
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'='))
-    else {
+    let Some(start) = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'=')) else {
         return Vec::new();
     };
     let tail = &rest[start..];

@@ -69,10 +69,16 @@ mod tests {
     #[test]
     fn key_ids_inside_longer_tokens() {
         let id = "AKIAR01L40MVX0HO4PP8";
-        assert!(embedded("h1:ExVMWEtJMje+AKIAR01L40MVX0HO4PP8/bim6djJPEM=", id));
+        assert!(embedded(
+            "h1:ExVMWEtJMje+AKIAR01L40MVX0HO4PP8/bim6djJPEM=",
+            id
+        ));
         assert!(embedded("blob/AKIAR01L40MVX0HO4PP8xyz", id));
         assert!(!embedded("AWS_ACCESS_KEY_ID=AKIAR01L40MVX0HO4PP8", id));
-        assert!(!embedded("X-Amz-Credential=AKIAR01L40MVX0HO4PP8/20240101/us-east-1", id));
+        assert!(!embedded(
+            "X-Amz-Credential=AKIAR01L40MVX0HO4PP8/20240101/us-east-1",
+            id
+        ));
         assert!(!embedded("\"AKIAR01L40MVX0HO4PP8\"", id));
     }
 

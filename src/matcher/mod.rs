@@ -238,7 +238,10 @@ fn captures<'h>(
 /// What the post-regex checks decided about one match.
 enum Verdict {
     /// A finding, with the secret's entropy and the match's confidence.
-    Keep { entropy: f64, confidence: Confidence },
+    Keep {
+        entropy: f64,
+        confidence: Confidence,
+    },
     /// Not a secret for this rule.
     Drop,
     /// The provider's format, but its validation failed: not a secret for any rule.
@@ -275,7 +278,9 @@ fn judge(
         let prefix = rule
             .keywords
             .iter()
-            .filter(|k| value.len() > k.len() && value[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+            .filter(|k| {
+                value.len() > k.len() && value[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+            })
             .map(String::len)
             .max()
             .unwrap_or(0);
@@ -339,12 +344,7 @@ fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
     }
     let rank = |m: &RawMatch| {
         let rule = &rules.rules[m.rule];
-        (
-            !rule.generic,
-            m.confidence,
-            rule.severity,
-            m.secret.len(),
-        )
+        (!rule.generic, m.confidence, rule.severity, m.secret.len())
     };
     matches.sort_by_key(|m| (m.secret.start, m.secret.end));
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());

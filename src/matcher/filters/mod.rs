@@ -214,7 +214,10 @@ mod tests {
             ("token", "strict"),
             ("password", "config.db.password"),
             ("token", "$API_TOKEN"),
-            ("sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+            (
+                "sha256",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            ),
         ] {
             assert!(!generic(no, name), "{name} = {no}");
         }
@@ -222,8 +225,14 @@ mod tests {
             ("password", "Vq7#mP2x!Lr9"),
             ("token", "a8F3kL2qZ9xW4mN7"),
             ("secret", "hK8s2Lp0Qw9Zx3Mv"),
-            ("hmac_key", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
-            ("key", "0f2cf6f1ecc5cbac8a706726f25691b9968b2791982f198affb631e80402a8e3"),
+            (
+                "hmac_key",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            ),
+            (
+                "key",
+                "0f2cf6f1ecc5cbac8a706726f25691b9968b2791982f198affb631e80402a8e3",
+            ),
         ] {
             assert!(generic(yes, name), "{name} = {yes}");
         }

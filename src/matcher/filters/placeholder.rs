@@ -46,8 +46,20 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 
 /// Stand-in markers no random token body contains: redaction, elision, template brackets.
 const MARKERS: &[&str] = &[
-    "…", "...", "•••", "****", "<", ">", "{{", "}}", "${", "your_", "your-", "[redacted]",
-    "[filtered]", "[masked]",
+    "…",
+    "...",
+    "•••",
+    "****",
+    "<",
+    ">",
+    "{{",
+    "}}",
+    "${",
+    "your_",
+    "your-",
+    "[redacted]",
+    "[filtered]",
+    "[masked]",
 ];
 
 /// Stand-in words that can also turn up by chance in a random body: they count there only
@@ -108,10 +120,7 @@ pub fn is_provider_placeholder(secret: &[u8], prefix: usize) -> bool {
     if body.is_empty() {
         return false;
     }
-    mostly_one_byte(body)
-        || has_run(body, 6)
-        || has_sequence(body, 8)
-        || dominated_by_words(body)
+    mostly_one_byte(body) || has_run(body, 6) || has_sequence(body, 8) || dominated_by_words(body)
 }
 
 /// Whether stand-in words cover at least 40% of `body`, or a long one occurs at all.
@@ -223,7 +232,10 @@ fn is_mask_characters(value: &[u8]) -> bool {
     let text = String::from_utf8_lossy(value);
     let mut count = 0;
     for c in text.chars() {
-        if !matches!(c, '*' | 'x' | 'X' | '•' | '●' | '·' | '#' | '.' | '…' | '?' | '-' | '_') {
+        if !matches!(
+            c,
+            '*' | 'x' | 'X' | '•' | '●' | '·' | '#' | '.' | '…' | '?' | '-' | '_'
+        ) {
             return false;
         }
         count += 1;

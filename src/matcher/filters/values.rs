@@ -284,12 +284,32 @@ fn is_path(secret: &[u8]) -> bool {
         })
 }
 
-
 /// Words in a variable name that say its value is a digest or a revision, not a credential.
 const DIGEST_NAME_WORDS: &[&str] = &[
-    "sha", "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "digest", "checksum", "hash",
-    "integrity", "commit", "rev", "revision", "ref", "etag", "fingerprint", "crc", "blake2b",
-    "blake3", "hmac256sum", "sum", "oid", "sri",
+    "sha",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "md5",
+    "digest",
+    "checksum",
+    "hash",
+    "integrity",
+    "commit",
+    "rev",
+    "revision",
+    "ref",
+    "etag",
+    "fingerprint",
+    "crc",
+    "blake2b",
+    "blake3",
+    "hmac256sum",
+    "sum",
+    "oid",
+    "sri",
 ];
 
 /// Whether the context of a hex value says it is a digest: the variable name holds a digest
@@ -308,7 +328,9 @@ pub(super) fn digest_context(context: super::ValueContext<'_>) -> bool {
     }
     let before = context.before.to_ascii_lowercase();
     let trimmed = before.trim_ascii_end();
-    const MARKERS: &[&[u8]] = &[b"@", b"h1:", b"sha1:", b"sha256:", b"sha512:", b"md5:", b"#"];
+    const MARKERS: &[&[u8]] = &[
+        b"@", b"h1:", b"sha1:", b"sha256:", b"sha512:", b"md5:", b"#",
+    ];
     if MARKERS.iter().any(|m| trimmed.ends_with(m)) {
         return true;
     }
@@ -327,7 +349,12 @@ fn camel_words(name: &[u8]) -> impl Iterator<Item = String> {
             }
             continue;
         }
-        if b.is_ascii_uppercase() && current.chars().last().is_some_and(|c| c.is_ascii_lowercase()) {
+        if b.is_ascii_uppercase()
+            && current
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_lowercase())
+        {
             words.push(std::mem::take(&mut current));
         }
         current.push(b.to_ascii_lowercase() as char);
