@@ -141,6 +141,10 @@ fn masked_and_templated_values_are_not_secrets_in_any_format() {
         "$(DB_PASSWORD)",
         "#{db_password}",
         "${DB_PASSWORD}",
+        "<%= ENV['DB_PASSWORD'] %>",
+        "[secure]",
+        "***REMOVED***",
+        "•••••••••",
     ];
     let forms = |value: &str| {
         vec![
@@ -154,6 +158,10 @@ fn masked_and_templated_values_are_not_secrets_in_any_format() {
             format!("$cfg['db_password'] = '{value}';"),
             format!("dataSource.setPassword(\"{value}\");"),
             format!("Authorization: Bearer {value}"),
+            format!("X-API-Key: {value}"),
+            format!("Server=db;Database=app;User Id=app;Password={value};"),
+            format!("postgres://app:{value}@db.acme.dev:5432/app"),
+            format!("https://deploy:{value}@git.acme.dev/acme/app.git"),
         ]
     };
     let env = TestEnv::new();
@@ -167,7 +175,7 @@ fn masked_and_templated_values_are_not_secrets_in_any_format() {
     let paths_lines: Vec<(&str, u64)> = found.iter().map(|h| (h.1.as_str(), h.2)).collect();
     assert_eq!(
         paths_lines,
-        (1..=10).map(|l| ("real.txt", l)).collect::<Vec<_>>(),
+        (1..=14).map(|l| ("real.txt", l)).collect::<Vec<_>>(),
         "{found:?}"
     );
 }

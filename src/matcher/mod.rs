@@ -323,7 +323,8 @@ fn binary_eligible(rule: &crate::rules::Rule) -> bool {
 }
 
 /// Deduplicates, applies companion requirements, and keeps one match per location:
-/// provider rules beat generic ones, then higher confidence, then the longer secret.
+/// provider rules beat generic ones, then higher confidence (the match's, then the rule's),
+/// then higher severity, then the longer secret.
 fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
     if rules.rules.iter().any(|r| r.requires.is_some()) {
         let mut positions: std::collections::HashMap<usize, Vec<usize>> = Default::default();
@@ -344,7 +345,15 @@ fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
     }
     let rank = |m: &RawMatch| {
         let rule = &rules.rules[m.rule];
-        (!rule.generic, m.confidence, rule.severity, m.secret.len())
+        // The rule's own confidence breaks ties between a raised generic match and a
+        // rule that is medium by design (an API-key header beats a generic assignment).
+        (
+            !rule.generic,
+            m.confidence,
+            rule.confidence,
+            rule.severity,
+            m.secret.len(),
+        )
     };
     matches.sort_by_key(|m| (m.secret.start, m.secret.end));
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());

@@ -211,6 +211,16 @@ pub fn is_mask(value: &[u8]) -> bool {
         })
         .unwrap_or(trimmed)
         .trim_ascii();
+    // Any bracketed word (`[secure]`, `<db-password>`, `(hidden value)`): a label, not a key.
+    let bracketed = inner.len() < trimmed.len();
+    if bracketed
+        && inner.iter().any(u8::is_ascii_alphabetic)
+        && inner
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-' | b'.'))
+    {
+        return true;
+    }
     let lower = inner.to_ascii_lowercase();
     let word: Vec<u8> = lower
         .iter()
@@ -299,6 +309,8 @@ mod tests {
             "$(DB_PASSWORD)",
             "#{db_password}",
             "'<hidden>'",
+            "[secure]",
+            "<db-password>",
         ] {
             assert!(is_mask(yes.as_bytes()), "{yes}");
         }
