@@ -111,7 +111,7 @@ pub fn check_generic_value(
         || is_structured_non_secret(secret)
         || is_wordlike(secret)
         || entropy < min_entropy.unwrap_or(3.0);
-    if rejected {
+    if rejected || base64_of_a_non_secret(secret) {
         return None;
     }
     let long_random = secret.len() >= 20 && entropy >= 4.0;
@@ -133,6 +133,25 @@ pub fn check_generic_value(
     Some(GenericValue {
         strong: verdict == NameVerdict::Secret && long_random,
     })
+}
+
+/// Whether `secret` is base64 of text that would itself be rejected: a weak or demo password,
+/// a placeholder, a word (Kubernetes Secret manifests hold `password: cGFzc3dvcmQ=`).
+fn base64_of_a_non_secret(secret: &[u8]) -> bool {
+    let Some(text) = values::base64_text(secret) else {
+        return false;
+    };
+    let lower = text.to_ascii_lowercase();
+    text.len() < 8
+        || is_placeholder(&text)
+        || is_mask(&text)
+        || is_weak_password(&text)
+        || is_reference(&text)
+        || is_wordlike(&text)
+        || has_sequence(&lower, 4)
+        || ["password", "secret", "example", "test"]
+            .iter()
+            .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
 }
 
 /// True when `n` consecutive letters or digits appear in order (`abcde`, `vwxyz`, `34567`):
@@ -218,6 +237,12 @@ mod tests {
                 "sha256",
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             ),
+            ("private-key", "classpath:ssl/test-client.key"),
+            ("password", "cGFzc3dvcmQ="),
+            ("secret", "ZXhhbXBsZS1hcHAtc2VjcmV0"),
+            ("token", "foo/system:masters"),
+            ("password", "console123"),
+            ("htpasswd", "registry_user:$2y$10$9L4Tc0DJbFFMB6RdSCunrO"),
         ] {
             assert!(!generic(no, name), "{name} = {no}");
         }
@@ -232,6 +257,12 @@ mod tests {
             (
                 "key",
                 "0f2cf6f1ecc5cbac8a706726f25691b9968b2791982f198affb631e80402a8e3",
+            ),
+            // base64 of random bytes, and base64 of a random password: both kept.
+            ("secret_key", "a25mQ1FHTUh3MnFRSk5KMEIyVVU2YmN0VGRyYTVXY08="),
+            (
+                "password",
+                "0vs9p6l8PTYc1aoHA8EEwVg2YMWq7q6WgN6nhnD5JuLOcLjk",
             ),
         ] {
             assert!(generic(yes, name), "{name} = {yes}");

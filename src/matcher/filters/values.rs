@@ -93,7 +93,16 @@ const WEAK_PASSWORDS: &[&str] = &[
 /// Whether a generic value is a well-known weak or default password.
 pub fn is_weak_password(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
-    WEAK_PASSWORDS.iter().any(|w| lower == w.as_bytes())
+    if WEAK_PASSWORDS.iter().any(|w| lower == w.as_bytes()) {
+        return true;
+    }
+    // A lowercase word and a few digits (`console123`, `minio2024`): a demo default.
+    let letters = secret.iter().take_while(|b| b.is_ascii_lowercase()).count();
+    let digits = secret.len() - letters;
+    secret.len() <= 16
+        && letters >= 3
+        && (1..=4).contains(&digits)
+        && secret[letters..].iter().all(u8::is_ascii_digit)
 }
 
 /// Markers of a reference to a value held elsewhere (environment, template, config lookup).
@@ -222,8 +231,52 @@ pub fn is_structured_non_secret(secret: &[u8]) -> bool {
     if memchr::memmem::find(&lower, b"@sha256:").is_some() {
         return true;
     }
-    // bcrypt/argon/crypt hashes are stored digests, not credentials that grant access.
-    lower.starts_with(b"$2a$") || lower.starts_with(b"$2b$") || lower.starts_with(b"$argon2")
+    // A file or classpath reference to where the key is kept (`classpath:client.key`,
+    // `file:/etc/app/tls.key`, `certs/server.pem`).
+    const FILE_PREFIXES: &[&[u8]] = &[b"classpath:", b"classpath*:", b"file:", b"resource:"];
+    const KEY_FILE_SUFFIXES: &[&[u8]] = &[
+        b".key",
+        b".pem",
+        b".jks",
+        b".p12",
+        b".pfx",
+        b".crt",
+        b".cer",
+        b".der",
+        b".keystore",
+        b".truststore",
+        b".json",
+        b".yaml",
+        b".yml",
+        b".txt",
+        b".ppk",
+        b".pub",
+        b".asc",
+        b".gpg",
+    ];
+    if FILE_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || KEY_FILE_SUFFIXES.iter().any(|x| lower.ends_with(x))
+    {
+        return true;
+    }
+    // bcrypt/argon/crypt hashes (also inside an htpasswd `user:$2y$…` line) are stored
+    // digests, not credentials that grant access.
+    const CRYPT_MARKERS: &[&[u8]] = &[
+        b"$2a$",
+        b"$2b$",
+        b"$2y$",
+        b"$argon2",
+        b"$apr1$",
+        b"$pbkdf2",
+        b"$5$rounds",
+        b"$6$rounds",
+        b"{ssha}",
+        b"{sha}",
+        b"{ssha512}",
+    ];
+    CRYPT_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(&lower, m).is_some())
 }
 
 /// Canonical 8-4-4-4-12 hex UUID.
@@ -258,9 +311,11 @@ pub fn is_wordlike(secret: &[u8]) -> bool {
         let upper = secret.iter().filter(|b| b.is_ascii_uppercase()).count();
         return upper * 10 < secret.len() * 3 || upper * 10 > secret.len() * 7;
     }
-    // kebab-case, snake_case and dotted identifiers: lowercase words between separators.
-    let separated = secret.iter().any(|&b| matches!(b, b'-' | b'_' | b'.'));
-    let separator_or_digit = |b: u8| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.');
+    // kebab-case, snake_case, dotted and namespaced identifiers (`system:masters`,
+    // `foo/bar-baz`): lowercase words between separators.
+    let separator = |b: u8| matches!(b, b'-' | b'_' | b'.' | b'/' | b':');
+    let separated = secret.iter().any(|&b| separator(b));
+    let separator_or_digit = |b: u8| b.is_ascii_digit() || separator(b);
     let lower_identifier = secret
         .iter()
         .all(|&b| b.is_ascii_lowercase() || separator_or_digit(b));
@@ -363,4 +418,23 @@ fn camel_words(name: &[u8]) -> impl Iterator<Item = String> {
         words.push(current);
     }
     words.into_iter()
+}
+
+/// The text a standard base64 value encodes, when it is printable ASCII (`cGFzc3dvcmQ=` is
+/// `password`). Random keys decode to binary and yield `None`.
+pub(super) fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
+    let body_len = value.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+    let padding = value.len() - body_len;
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/');
+    if value.len() < 8 || padding > 2 || !value[..body_len].iter().all(alphabet) {
+        return None;
+    }
+    if padding > 0 && value.len() % 4 != 0 {
+        return None;
+    }
+    let decoded = crate::matcher::checksum::base64url_decode(&value[..body_len])?;
+    let printable = decoded
+        .iter()
+        .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t');
+    printable.then(|| decoded.trim_ascii().to_vec())
 }
