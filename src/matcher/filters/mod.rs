@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 pub use names::{name_verdict, NameVerdict};
-pub use placeholder::{is_mask, is_placeholder, is_provider_placeholder};
+pub use placeholder::{is_mask, is_placeholder, is_provider_placeholder, is_typed};
 pub use values::{is_reference, is_structured_non_secret, is_uuid, is_weak_password, is_wordlike};
 
 use super::entropy::shannon as entropy_of;
@@ -75,7 +75,8 @@ pub fn check_generic_value(
     if hex && secret.len() >= 20 {
         // Hex is judged by context, not length: a 64-hex HMAC key and a sha256 digest look
         // the same; what they are assigned to tells them apart.
-        if values::digest_context(context) || has_sequence(&secret.to_ascii_lowercase(), 6) {
+        let lower = secret.to_ascii_lowercase();
+        if values::digest_context(context) || has_sequence(&lower, 6) || is_typed(&lower) {
             return None;
         }
         let random = secret.len() >= 32 && entropy >= 3.0;

@@ -164,6 +164,8 @@ const TOKEN_NON_SECRET_QUALIFIERS: &[&str] = &[
     "sequence",
     "starting",
     "verification",
+    "forward",
+    "backward",
 ];
 
 /// Words that turn a following `key` into a secret's name (`api_key`, `signing_key`).

@@ -102,7 +102,29 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if any_of(&PLACEHOLDERS, PLACEHOLDER_WORDS, &lower) {
         return true;
     }
-    mostly_one_byte(secret) || has_run(secret, 6) || has_sequence(&lower, 5)
+    mostly_one_byte(secret) || has_run(secret, 6) || has_sequence(&lower, 5) || is_typed(&lower)
+}
+
+/// Whether a value was typed by hand rather than generated: a quarter or more of its
+/// adjacent characters count up by one, spread over four or more separate runs
+/// (`a123b45c6d78e9f0…`). In random text a step of +1 is one in 16 (hex) to one in 62; a
+/// single run such as `abcde` can be chance, a quarter of 16 or more characters cannot.
+pub fn is_typed(lower: &[u8]) -> bool {
+    if lower.len() < 16 {
+        return false;
+    }
+    let (mut steps, mut runs, mut in_run) = (0, 0, false);
+    for p in lower.windows(2) {
+        let step = p[0].is_ascii_alphanumeric() && p[1] == p[0] + 1;
+        if step {
+            steps += 1;
+            if !in_run {
+                runs += 1;
+            }
+        }
+        in_run = step;
+    }
+    runs >= 4 && steps * 4 >= lower.len() - 1
 }
 
 /// Whether a provider token is a placeholder. `prefix` is the length of the token's fixed
@@ -120,7 +142,11 @@ pub fn is_provider_placeholder(secret: &[u8], prefix: usize) -> bool {
     if body.is_empty() {
         return false;
     }
-    mostly_one_byte(body) || has_run(body, 6) || has_sequence(body, 8) || dominated_by_words(body)
+    mostly_one_byte(body)
+        || is_typed(body)
+        || has_run(body, 6)
+        || has_sequence(body, 8)
+        || dominated_by_words(body)
 }
 
 /// Whether stand-in words cover at least 40% of `body`, or a long one occurs at all.
@@ -314,6 +340,12 @@ mod tests {
         ] {
             assert!(is_mask(yes.as_bytes()), "{yes}");
         }
+        assert!(is_placeholder(
+            b"a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"
+        ));
+        assert!(!is_placeholder(
+            b"f798ab4899346a88599180fee9e14fa1ada7b6df989425b7c6d2146dd6c815bb"
+        ));
         for no in ["Vq7#mP2x!Lr9", "[a8F3kL2qZ9]", "x9Qz"] {
             assert!(!is_mask(no.as_bytes()), "{no}");
         }

@@ -324,7 +324,9 @@ pub fn is_wordlike(secret: &[u8]) -> bool {
         .all(|&b| b.is_ascii_uppercase() || separator_or_digit(b));
     if separated && (lower_identifier || upper_identifier) {
         let letters = secret.iter().filter(|b| b.is_ascii_alphabetic()).count();
-        return letters * 10 >= secret.len() * 6;
+        if letters * 10 >= secret.len() * 6 {
+            return true;
+        }
     }
     is_path(secret)
 }
