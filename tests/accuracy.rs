@@ -395,3 +395,38 @@ fn min_confidence_trades_recall_for_quiet() {
     let bad = env.run(&["scan", ".", "--min-confidence", "certain"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+// ---------------------------------------------------------------- references, hashes, encodings
+
+#[test]
+fn file_references_hashes_typed_and_encoded_demo_values_are_not_secrets() {
+    let env = TestEnv::new();
+    env.write(
+        "not-secrets.yaml",
+        "password: cGFzc3dvcmQ=\n\
+         secret: ZXhhbXBsZS1hcHAtc2VjcmV0\n\
+         private-key: \"classpath:ssl/test-client.key\"\n\
+         tls_private_key = \"certs/server.pem\"\n\
+         htpasswd: registry_user:$2y$10$9L4Tc0DJbFFMB6RdSCunrOpTHdwhid4ktBJmLD00bYgqk\n\
+         AppServerPrivateKey = \"a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234\"\n\
+         CONSOLE_SECRET_KEY: console123\n\
+         kubectl --token=foo/system:masters get pods\n",
+    );
+    // The twins: base64 of random bytes, base64 of a random password, a random key in the
+    // same fields.
+    let real = "password: DW+x5H1ZyHTzH9XjLo01CkTMRKWfKkVEaI3Opqni\n\
+                secret: a21mQ1FHTUh3MnFRSk5KMEIyVVU2YmN0\n\
+                private-key: \"Zq8vR2mLw9xKp4Tn6Vb1Xc3Ym5Hs7Jd0\"\n\
+                AppServerPrivateKey = \"e16230a06f1a63d33724caa0f5891f5cbc05767f8205c17ed7af42a30dd938a6\"\n";
+    env.write("secrets.yaml", real);
+    let (_, found) = scan(&env, &[]);
+    assert_eq!(
+        found,
+        [
+            at("generic-secret-unquoted", "secrets.yaml", real, 1, "DW+x"),
+            at("generic-secret-unquoted", "secrets.yaml", real, 2, "a21m"),
+            at("generic-secret-assignment", "secrets.yaml", real, 3, "Zq8v"),
+            at("generic-secret-assignment", "secrets.yaml", real, 4, "e162"),
+        ]
+    );
+}
