@@ -430,3 +430,17 @@ fn file_references_hashes_typed_and_encoded_demo_values_are_not_secrets() {
         ]
     );
 }
+
+#[test]
+fn a_secret_delimited_by_its_url_is_found_after_a_slash() {
+    // Only prefixed key IDs must be whole tokens: a password the regex finds between
+    // `user/` and `@` in an Oracle JDBC URL is still a password.
+    let env = TestEnv::new();
+    let text = "url = \"jdbc:oracle:thin:scott/Zq8vR2mLw9xKp4Tn@db.acme.dev:1521/orcl\"\n";
+    env.write("db.properties", text);
+    let (_, found) = scan(&env, &[]);
+    assert_eq!(
+        found,
+        [at("jdbc-oracle-password", "db.properties", text, 1, "Zq8v")]
+    );
+}

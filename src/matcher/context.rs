@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 /// Whether the secret at `span` is a piece of a longer token rather than a token of its own.
+/// The matcher asks this of secrets that start with their rule's fixed prefix.
 ///
 /// Applies to secrets drawn from a base64 alphabet only. An alphanumeric secret (`AKIA…`,
 /// `LTAI…`) is embedded when the byte before it is a base64 character (`A-Z a-z 0-9 + /`)

@@ -284,10 +284,12 @@ fn judge(
             .map(String::len)
             .max()
             .unwrap_or(0);
-        if filters::is_provider_placeholder(value, prefix)
-            || context::is_embedded(bytes, span)
-            || context::in_digest_token(bytes, span)
-        {
+        // A prefixed token (`AKIA…`, `LTAI…`, `AIza…`) must be a whole token; a secret the
+        // regex delimits by its context (a password after `user/` in a JDBC URL) is judged
+        // by that context instead.
+        let partial = prefix > 0
+            && (context::is_embedded(bytes, span) || context::in_digest_token(bytes, span));
+        if partial || filters::is_provider_placeholder(value, prefix) {
             return Verdict::Drop;
         }
         return Verdict::Keep {
