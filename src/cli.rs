@@ -94,6 +94,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SIZE", default_value = "64M")]
     pub max_file_size: String,
 
+    /// How deep to decode encoded segments (base64, hex, percent, JSON escapes, entities)
+    /// and scan their content: 1 decodes segments of the file, 2 also segments inside
+    /// decoded text (base64 of JSON holding base64); 0 turns decoding off.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub decode_depth: u8,
+
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

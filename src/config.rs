@@ -21,6 +21,8 @@ pub struct ScanConfig {
     pub rule_files: Vec<PathBuf>,
     pub walk: WalkOptions,
     pub max_file_size: u64,
+    /// `--decode-depth`: nesting depth of decoding, 0 for none.
+    pub decode_depth: u8,
     pub color: bool,
     pub quiet: bool,
     /// `--config FILE`, else `.keyhound.toml` at the scan root if present.
@@ -153,6 +155,7 @@ impl ScanConfig {
                 exclude: Vec::new(),
             },
             max_file_size,
+            decode_depth: args.decode_depth,
             color,
             quiet: args.quiet,
             config_file: args.config,

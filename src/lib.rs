@@ -20,6 +20,7 @@ pub mod commands;
 pub mod config;
 pub mod config_file;
 pub mod date;
+pub mod decode;
 pub mod exit;
 pub mod finding;
 pub mod hook;

@@ -9,6 +9,7 @@ mod baseline;
 mod checklist;
 mod cli;
 mod config_file;
+mod decode;
 mod git;
 mod hook;
 mod rules;

@@ -42,6 +42,7 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         messages: &messages,
         progress: &progress,
         max_file_size: config.max_file_size,
+        decode_depth: config.decode_depth,
     };
     let mut outcome = match &config.inputs {
         Inputs::Stdin => {

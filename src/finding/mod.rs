@@ -46,6 +46,10 @@ pub struct Finding {
     /// An allow marker that suppresses this finding: on any of its lines, or a next-line
     /// marker on the line before.
     pub allow: Option<allow::Allow>,
+    /// The encodings undone to find the secret, outermost first (`base64>json`); `None`
+    /// for a secret found as plain text. For a decoded secret, `span` is that of the
+    /// outermost encoded segment in the blob.
+    pub encoding: Option<String>,
 }
 
 /// A commit that introduced the blob holding a finding, at a path.
@@ -124,6 +128,71 @@ pub fn build(
                 introduced: Vec::new(),
                 in_head: None,
                 allow: allow::find(bytes, m.secret.clone(), &rule.id),
+                encoding: None,
+            }
+        })
+        .collect()
+}
+
+/// Builds findings for matches in a decoded view of `bytes` (see [`crate::decode`]).
+///
+/// Each finding is placed at the view's outermost encoded segment; its secret, fingerprint
+/// and redaction come from the decoded text. The snippet is the blob's line with the
+/// encoded segment (and every plain match in `plain`) redacted, since an encoded secret
+/// is still the secret.
+pub fn build_decoded(
+    rules: &RuleSet,
+    bytes: &[u8],
+    plain: &[RawMatch],
+    view: &crate::decode::View<'_>,
+    matches: &[RawMatch],
+    provenance: &Provenance,
+) -> Vec<Finding> {
+    let mut lines = LineIndex::new(bytes);
+    let encoding = crate::decode::chain_name(view.chain);
+    matches
+        .iter()
+        .map(|m| {
+            let rule = &rules.rules[m.rule];
+            let provider = rules.provider(rule);
+            let value = &view.bytes[m.secret.clone()];
+            // The encoded segment stands in for the secret in the blob's snippet.
+            let stand_in = RawMatch {
+                rule: m.rule,
+                secret: view.segment.clone(),
+                context: view.segment.clone(),
+                entropy: m.entropy,
+                confidence: m.confidence,
+            };
+            let mut all: Vec<RawMatch> = plain
+                .iter()
+                .filter(|p| {
+                    p.secret.end <= view.segment.start || p.secret.start >= view.segment.end
+                })
+                .cloned()
+                .collect();
+            all.push(stand_in.clone());
+            all.sort_by_key(|p| p.secret.start);
+            let (snippet_redacted, snippet_full) = snippets(rules, bytes, &all, &stand_in);
+            Finding {
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
+                provider_id: provider.id.clone(),
+                provider_name: provider.name.clone(),
+                severity: rule.severity,
+                confidence: m.confidence,
+                provenance: provenance.clone(),
+                span: lines.span(view.segment.start, view.segment.end),
+                offset: view.segment.start,
+                fingerprint: fingerprint(value),
+                secret: Secret::new(value, known_prefix_len(rule, value)),
+                entropy: m.entropy,
+                snippet_redacted,
+                snippet_full: Secret::new(snippet_full.as_bytes(), 0),
+                introduced: Vec::new(),
+                in_head: None,
+                allow: allow::find(bytes, view.segment.clone(), &rule.id),
+                encoding: Some(encoding.clone()),
             }
         })
         .collect()

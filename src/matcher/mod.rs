@@ -75,6 +75,9 @@ pub struct Scratch {
 pub enum Content {
     Text,
     Binary,
+    /// Text produced by the decoding stage: every text rule runs, and so do the
+    /// `decoded_only` rules.
+    Decoded,
 }
 
 impl Matcher {
@@ -147,7 +150,12 @@ impl Matcher {
         for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &rules[r];
-                if content == Content::Binary && !binary_eligible(rule) {
+                let eligible = match content {
+                    Content::Binary => binary_eligible(rule),
+                    Content::Text => !rule.decoded_only,
+                    Content::Decoded => true,
+                };
+                if !eligible {
                     continue;
                 }
                 let start = line_start_within(bytes, hit.start(), LOOKBEHIND);
@@ -205,15 +213,39 @@ impl Matcher {
             }
         }
         if !scratch.rejected.is_empty() {
-            let rejected = std::mem::take(&mut scratch.rejected);
+            // Bytes that failed a provider's validation are no secret for a generic rule or a
+            // container rule (a URL holding them). A provider rule that recognises the same
+            // bytes by its own prefix (a TeamCity token is JWT-shaped) still stands.
+            let rejected = &scratch.rejected;
             scratch.matches.retain(|m| {
-                !rejected
+                let overlaps = rejected
                     .iter()
-                    .any(|x| x.start < m.secret.end && m.secret.start < x.end)
+                    .any(|x| x.start < m.secret.end && m.secret.start < x.end);
+                let rule = &rules[m.rule];
+                !overlaps || (!rule.generic && keyword_prefix(rule, &bytes[m.secret.clone()]) > 0)
             });
         }
         resolve(&self.rules, &mut scratch.matches)
     }
+}
+
+impl Scratch {
+    /// Spans of the last scanned bytes that have a provider's format but failed its
+    /// validation: callers that scan derived views of the same bytes (decoded segments)
+    /// treat them as negatives too.
+    pub fn rejected(&self) -> &[Range<usize>] {
+        &self.rejected
+    }
+}
+
+/// Length of the longest rule keyword `value` starts with (`ghp_`, `AKIA`), or 0.
+fn keyword_prefix(rule: &crate::rules::Rule, value: &[u8]) -> usize {
+    rule.keywords
+        .iter()
+        .filter(|k| value.len() > k.len() && value[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Runs `regex` on `bytes[..end]` from `at`, so that assertions see the bytes before `at`.
@@ -275,15 +307,7 @@ fn judge(
         return Verdict::Drop;
     }
     if !rule.generic {
-        let prefix = rule
-            .keywords
-            .iter()
-            .filter(|k| {
-                value.len() > k.len() && value[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-            })
-            .map(String::len)
-            .max()
-            .unwrap_or(0);
+        let prefix = keyword_prefix(rule, value);
         // A prefixed token (`AKIA…`, `LTAI…`, `AIza…`) must be a whole token; a secret the
         // regex delimits by its context (a password after `user/` in a JDBC URL) is judged
         // by that context instead.
@@ -445,7 +469,12 @@ pub fn check_examples(matcher: &Matcher, which: impl Fn(&str) -> bool) -> Vec<Ex
                 .map(|(n, e)| (n + 1, e, false)),
         );
         for (index, example, positive) in cases {
-            let found = matcher.scan(example.as_bytes(), Content::Text, &mut scratch);
+            let content = if rule.decoded_only {
+                Content::Decoded
+            } else {
+                Content::Text
+            };
+            let found = matcher.scan(example.as_bytes(), content, &mut scratch);
             let hit = found.iter().any(|m| m.rule == i);
             if hit != positive {
                 failures.push(ExampleFailure {

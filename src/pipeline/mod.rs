@@ -2,17 +2,20 @@
 //! each owning its matcher scratch space; workers hand their findings and counters to
 //! one shared collector when they finish, so the hot path takes no locks.
 
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ignore::WalkState;
 
+use crate::decode;
 use crate::finding::{self, Finding};
-use crate::matcher::{Content, Matcher, Scratch};
+use crate::matcher::{Content, Matcher, RawMatch, Scratch};
 use crate::messages::Messages;
 use crate::progress::Progress;
 use crate::provenance::Provenance;
+use crate::rules::RuleSet;
 use crate::source::{self, filesystem};
 
 mod git;
@@ -83,9 +86,12 @@ pub struct Context<'a> {
     pub messages: &'a Messages,
     pub progress: &'a Progress,
     pub max_file_size: u64,
+    /// Nesting depth of decoding (`--decode-depth`); 0 scans plain text only.
+    pub decode_depth: u8,
 }
 
-/// Scans one blob: binary detection, matching, findings.
+/// Scans one blob: text view (UTF-16, line ends), binary detection, matching, then
+/// matching again inside every decoded segment, and findings.
 pub fn scan_blob(
     ctx: &Context<'_>,
     bytes: &[u8],
@@ -93,19 +99,144 @@ pub fn scan_blob(
     scratch: &mut Scratch,
     stats: &mut Stats,
 ) -> Vec<Finding> {
+    stats.files += 1;
+    stats.bytes += bytes.len() as u64;
+    let view = decode::text_view(bytes);
+    let bytes = &*view.bytes;
     let content = if source::is_binary(bytes) {
         stats.binary += 1;
         Content::Binary
     } else {
         Content::Text
     };
-    stats.files += 1;
-    stats.bytes += bytes.len() as u64;
     let matches = ctx.matcher.scan(bytes, content, scratch);
-    if matches.is_empty() {
-        return Vec::new();
+    // A token that failed its format check is not a secret, nor is anything decoded from it.
+    let rejected = scratch.rejected().to_vec();
+    let mut findings = if matches.is_empty() {
+        Vec::new()
+    } else {
+        finding::build(ctx.matcher.rules(), bytes, &matches, provenance)
+    };
+    if content == Content::Text && ctx.decode_depth > 0 {
+        let mut decoded = scan_decoded(ctx, bytes, &matches, provenance, scratch);
+        // Nothing decoded from a token that failed its format check is a secret, and a
+        // segment inside a token a provider rule already reported (a JWT's payload) is
+        // that token's content, not a second secret.
+        let rules = &ctx.matcher.rules().rules;
+        decoded.retain(|d| {
+            let in_rejected = rejected
+                .iter()
+                .any(|x| x.start < d.segment.end && d.segment.start < x.end);
+            let in_token = matches.iter().any(|m| {
+                !rules[m.rule].generic
+                    && m.secret.start <= d.segment.start
+                    && d.segment.end <= m.secret.end
+            });
+            !in_rejected && !in_token
+        });
+        if !decoded.is_empty() {
+            merge_decoded(ctx.matcher.rules(), &mut findings, &matches, decoded);
+        }
     }
-    finding::build(ctx.matcher.rules(), bytes, &matches, provenance)
+    if let Some(encoding) = view.encoding {
+        for f in &mut findings {
+            f.encoding = Some(match &f.encoding {
+                Some(inner) => format!("{}>{inner}", encoding.as_str()),
+                None => encoding.as_str().to_string(),
+            });
+        }
+    }
+    findings
+}
+
+/// A finding in decoded text, with what merging needs to know about it.
+struct Decoded {
+    finding: Finding,
+    rule: usize,
+    segment: Range<usize>,
+}
+
+/// Findings inside the decoded segments of `bytes`; `plain` are the blob's own matches.
+fn scan_decoded(
+    ctx: &Context<'_>,
+    bytes: &[u8],
+    plain: &[RawMatch],
+    provenance: &Provenance,
+    scratch: &mut Scratch,
+) -> Vec<Decoded> {
+    let mut found = Vec::new();
+    let limits = decode::Limits::for_blob(ctx.decode_depth, bytes.len());
+    decode::for_each_view(bytes, limits, &mut |view| {
+        let mut matches = ctx.matcher.scan(view.bytes, Content::Decoded, scratch);
+        // Matches wholly in the frame around the decoded text were found in the blob itself.
+        matches.retain(|m| m.secret.start < view.decoded.end && m.secret.end > view.decoded.start);
+        if matches.is_empty() {
+            return;
+        }
+        let built = finding::build_decoded(
+            ctx.matcher.rules(),
+            bytes,
+            plain,
+            view,
+            &matches,
+            provenance,
+        );
+        found.extend(built.into_iter().zip(&matches).map(|(finding, m)| Decoded {
+            finding,
+            rule: m.rule,
+            segment: view.segment.clone(),
+        }));
+    });
+    found
+}
+
+/// Adds decoded findings to a blob's plain ones (`findings[i]` built from `plain[i]`),
+/// one finding per secret and place:
+/// - within one segment, the same secret found by several rules or at several depths is
+///   kept once, from the best-ranked rule (provider before generic, then confidence);
+/// - a decoded secret already found as plain text in that segment (same fingerprint)
+///   adds nothing;
+/// - a plain finding in a segment that decoded to a finding is dropped when the encoded
+///   text itself was taken for the secret (its span is the segment's, or its rule is
+///   generic or the same rule): the encoded text was never the secret, its content is.
+fn merge_decoded(
+    rules: &RuleSet,
+    findings: &mut Vec<Finding>,
+    plain: &[RawMatch],
+    mut decoded: Vec<Decoded>,
+) {
+    let rank = |rule: usize| {
+        let r = &rules.rules[rule];
+        (!r.generic, r.confidence, r.severity)
+    };
+    decoded.sort_by(|a, b| {
+        (a.segment.start, &a.finding.fingerprint)
+            .cmp(&(b.segment.start, &b.finding.fingerprint))
+            .then(rank(b.rule).cmp(&rank(a.rule)))
+    });
+    decoded.dedup_by(|later, first| {
+        later.segment == first.segment && later.finding.fingerprint == first.finding.fingerprint
+    });
+    let inside =
+        |m: &RawMatch, seg: &Range<usize>| m.secret.start >= seg.start && m.secret.end <= seg.end;
+    decoded.retain(|d| {
+        !findings
+            .iter()
+            .zip(plain)
+            .any(|(p, m)| inside(m, &d.segment) && p.fingerprint == d.finding.fingerprint)
+    });
+    if decoded.is_empty() {
+        return;
+    }
+    let mut keep = plain.iter().map(|m| {
+        !decoded.iter().any(|d| {
+            inside(m, &d.segment)
+                && (m.secret == d.segment || m.rule == d.rule || rules.rules[m.rule].generic)
+        })
+    });
+    findings.retain(|_| keep.next().unwrap_or(true));
+    findings.extend(decoded.into_iter().map(|d| d.finding));
+    findings.sort_by_key(|f| f.offset);
 }
 
 /// Per-thread state of the filesystem walk; flushes into the collector when dropped.

@@ -73,16 +73,22 @@ fn write_finding(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let position = format!("{}:{}", f.span.line, f.span.column);
+    let encoding = match &f.encoding {
+        Some(chain) => format!("  [decoded: {chain}]"),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "{}  {}  {}  {}",
+        "{}  {}  {}  ({})  {}{}",
         p.paint(GREEN, &format!("{position:<8}")),
         p.paint(
             severity_color(f.severity),
             &format!("{:<8}", f.severity.as_str())
         ),
         f.rule_id,
-        f.secret.shown(opts.show_secrets)
+        f.provider_id,
+        f.secret.shown(opts.show_secrets),
+        p.paint(DIM, &encoding)
     )?;
     if let Some(c) = f.provenance.commit() {
         let status = match f.in_head {

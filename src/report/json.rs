@@ -34,6 +34,8 @@ struct JsonFinding<'a> {
     commit: Option<&'a CommitInfo>,
     in_head: Option<bool>,
     introduced: &'a [Introduction],
+    /// Encodings undone to find the secret, outermost first (`base64>json`); null for plain text.
+    encoding: Option<&'a str>,
 }
 
 fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
@@ -65,6 +67,7 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
         commit: f.provenance.commit(),
         in_head: f.in_head,
         introduced: &f.introduced,
+        encoding: f.encoding.as_deref(),
     }
 }
 

@@ -296,6 +296,9 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
         f.provider_name,
         f.secret.shown(opts.show_secrets)
     );
+    if let Some(chain) = &f.encoding {
+        text.push_str(&format!(" Found after decoding {chain}."));
+    }
     if let Some(c) = f.provenance.commit() {
         let short = &c.commit[..c.commit.len().min(12)];
         let author = crate::finding::redact::sanitize(&c.author_name);
@@ -325,6 +328,9 @@ fn result_properties(f: &Finding) -> sarif::PropertyBag {
         Provenance::Commit { .. } => "commit",
     };
     props.insert("source".into(), json!(source));
+    if let Some(chain) = &f.encoding {
+        props.insert("encoding".into(), json!(chain));
+    }
     if let Some(c) = f.provenance.commit() {
         props.insert("commit".into(), json!(c.commit));
         props.insert("author_name".into(), json!(c.author_name));

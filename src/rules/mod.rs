@@ -133,6 +133,8 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     pub checksum: Option<Checksum>,
     pub generic: bool,
+    /// Runs only on decoded text ([`crate::matcher::Content::Decoded`]).
+    pub decoded_only: bool,
     pub exclude: Vec<LazyRegex>,
     /// A companion rule (index) that must match within a distance in bytes.
     pub requires: Option<(usize, usize)>,
@@ -409,6 +411,7 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
         min_entropy: r.min_entropy,
         checksum,
         generic: r.generic,
+        decoded_only: r.decoded_only,
         exclude,
         requires: None,
         requires_id: r.requires.map(|q| (q.rule, q.distance)),

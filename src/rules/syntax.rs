@@ -53,6 +53,10 @@ pub struct RuleSyntax {
     /// Another rule that must match within `distance` bytes for this one to count.
     #[serde(default)]
     pub requires: Option<RequiresSyntax>,
+    /// The rule runs only on text the decoding stage produced (for values a format always
+    /// stores encoded, such as npm's base64 `_password`), never on the file's own text.
+    #[serde(default)]
+    pub decoded_only: bool,
     /// How many bytes after a keyword hit a match may extend (default 512).
     #[serde(default)]
     pub window: Option<usize>,
