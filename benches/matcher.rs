@@ -96,7 +96,13 @@ fn throughput(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(corpus.len() as u64));
         group.bench_function(name, |b| {
             let mut scratch = Scratch::default();
-            b.iter(|| black_box(matcher.scan(corpus, Content::Text, &mut scratch).len()))
+            b.iter(|| {
+                black_box(
+                    matcher
+                        .scan(corpus, Content::Text, None, &mut scratch)
+                        .len(),
+                )
+            })
         });
     }
     group.finish();

@@ -28,6 +28,7 @@ fn main() {
     let r = m.scan(
         b"password = \"Zq8!vR2m#Lw9xK\"",
         keyhound::matcher::Content::Text,
+        None,
         &mut s,
     );
     eprintln!(

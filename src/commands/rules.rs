@@ -22,6 +22,7 @@ pub fn list(files: &[PathBuf], json: bool) -> anyhow::Result<ExitStatus> {
                     "provider": set.provider(r).name,
                     "severity": r.severity,
                     "confidence": r.confidence,
+                    "paths": r.paths.as_ref().map(|p| p.patterns()),
                 })
             })
             .collect();

@@ -18,6 +18,9 @@ pub use redact::Secret;
 /// Longest snippet kept around a secret, in characters on each side.
 const SNIPPET_CONTEXT: usize = 80;
 
+/// The note on a weak password found in a credential file (reported at low severity).
+pub const WEAK_CREDENTIAL_NOTE: &str = "weak password in a credential file";
+
 /// One secret at one location.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -46,6 +49,9 @@ pub struct Finding {
     /// An allow marker that suppresses this finding: on any of its lines, or a next-line
     /// marker on the line before.
     pub allow: Option<allow::Allow>,
+    /// Something the reader should know about this finding, shown with it in every format
+    /// (today only [`WEAK_CREDENTIAL_NOTE`]).
+    pub note: Option<String>,
     /// The encodings undone to find the secret, outermost first (`base64>json`); `None`
     /// for a secret found as plain text. For a decoded secret, `span` is that of the
     /// outermost encoded segment in the blob.
@@ -115,7 +121,7 @@ pub fn build(
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
-                severity: rule.severity,
+                severity: if m.weak { Severity::Low } else { rule.severity },
                 confidence: m.confidence,
                 provenance: provenance.clone(),
                 span: lines.span(m.secret.start, m.secret.end),
@@ -128,6 +134,7 @@ pub fn build(
                 introduced: Vec::new(),
                 in_head: None,
                 allow: allow::find(bytes, m.secret.clone(), &rule.id),
+                note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
                 encoding: None,
             }
         })
@@ -163,6 +170,7 @@ pub fn build_decoded(
                 context: view.segment.clone(),
                 entropy: m.entropy,
                 confidence: m.confidence,
+                weak: false,
             };
             let mut all: Vec<RawMatch> = plain
                 .iter()
@@ -179,7 +187,7 @@ pub fn build_decoded(
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
-                severity: rule.severity,
+                severity: if m.weak { Severity::Low } else { rule.severity },
                 confidence: m.confidence,
                 provenance: provenance.clone(),
                 span: lines.span(view.segment.start, view.segment.end),
@@ -193,6 +201,7 @@ pub fn build_decoded(
                 in_head: None,
                 allow: allow::find(bytes, view.segment.clone(), &rule.id),
                 encoding: Some(encoding.clone()),
+                note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
             }
         })
         .collect()
@@ -272,7 +281,12 @@ mod tests {
         let matcher = Matcher::new(Arc::new(rules));
         let secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Qw2Lm8R"; // keyhound:allow (fake)
         let line = format!("STRIPE_KEY = \"{secret}\"\n");
-        let matches = matcher.scan(line.as_bytes(), Content::Text, &mut Scratch::default());
+        let matches = matcher.scan(
+            line.as_bytes(),
+            Content::Text,
+            None,
+            &mut Scratch::default(),
+        );
         let findings = build(
             matcher.rules(),
             line.as_bytes(),

@@ -16,16 +16,23 @@
 //!
 //! The matcher works on any `&[u8]` and reports byte spans into it; a caller that feeds
 //! a transformed view of a blob (decoded base64, re-encoded UTF-16) maps spans back.
+//!
+//! Rules with `paths` run only when the caller names a path in their scope; those without
+//! keywords then run over the whole blob (a `.pgpass` line has no keyword, its file name
+//! says what it is). In a credential file (`credential_file = true`) a weak value is kept
+//! and flagged ([`RawMatch::weak`]) instead of being dropped.
 
 pub mod checksum;
 pub mod context;
 pub mod entropy;
 pub mod filters;
+pub mod strength;
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use globset::{Candidate, GlobSet, GlobSetBuilder};
 
 use crate::rules::{Confidence, RuleSet};
 
@@ -47,6 +54,8 @@ pub struct RawMatch {
     /// checksum and to medium for a long random generic value under a secret's name, or
     /// lowered to low for a value under a bare `key`.
     pub confidence: Confidence,
+    /// A weak password in a credential file: reported, but at low severity with a note.
+    pub weak: bool,
 }
 
 /// Compiled, immutable matching state shared by all workers.
@@ -55,6 +64,12 @@ pub struct Matcher {
     keywords: AhoCorasick,
     /// For each keyword pattern, the rules it triggers.
     keyword_rules: Vec<Vec<usize>>,
+    /// Every glob of every path-scoped rule, so that one match per blob finds the rules in scope.
+    path_globs: GlobSet,
+    /// For each glob in `path_globs`, its rule.
+    glob_rules: Vec<usize>,
+    /// Path-scoped rules without keywords: they run on the whole of a blob in scope.
+    keywordless: Vec<usize>,
 }
 
 /// Per-worker reusable buffers, so the hot path does not allocate per blob.
@@ -67,6 +82,9 @@ pub struct Scratch {
     matches: Vec<RawMatch>,
     /// Spans that have a provider's format but failed its validation: negatives for all rules.
     rejected: Vec<Range<usize>>,
+    /// Path-scoped rules whose `paths` match the current blob's path.
+    in_scope: Vec<usize>,
+    glob_hits: Vec<usize>,
 }
 
 /// Whether the bytes being scanned are text or binary; binary data is scanned
@@ -120,6 +138,11 @@ impl Matcher {
                 }
             }
         }
+        let (path_globs, glob_rules) = path_globs(&rules);
+        let keywordless = (rules.rules.iter().enumerate())
+            .filter(|(_, r)| r.paths.is_some() && r.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -130,6 +153,9 @@ impl Matcher {
             rules,
             keywords,
             keyword_rules,
+            path_globs,
+            glob_rules,
+            keywordless,
         }
     }
 
@@ -138,24 +164,30 @@ impl Matcher {
         &self.rules
     }
 
-    /// Finds every secret in `bytes`. The result is sorted by position, with at most
-    /// one match per secret location.
-    pub fn scan(&self, bytes: &[u8], content: Content, scratch: &mut Scratch) -> Vec<RawMatch> {
+    /// Finds every secret in `bytes`, the contents of the file at `path` (`/`-separated;
+    /// `None` when unknown, as for stdin: path-scoped rules then do not run). The result
+    /// is sorted by position, with at most one match per secret location.
+    pub fn scan(
+        &self,
+        bytes: &[u8],
+        content: Content,
+        path: Option<&str>,
+        scratch: &mut Scratch,
+    ) -> Vec<RawMatch> {
         let rules = &self.rules.rules;
         scratch.windows.resize_with(rules.len(), Vec::new);
         scratch.touched.clear();
         scratch.matches.clear();
         scratch.rejected.clear();
+        self.mark_scope(path, scratch);
 
         for hit in self.keywords.find_iter(bytes) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                 let rule = &rules[r];
-                let eligible = match content {
-                    Content::Binary => binary_eligible(rule),
-                    Content::Text => !rule.decoded_only,
-                    Content::Decoded => true,
-                };
-                if !eligible {
+                if !eligible(rule, content) {
+                    continue;
+                }
+                if rule.paths.is_some() && !scratch.in_scope.contains(&r) {
                     continue;
                 }
                 let start = line_start_within(bytes, hit.start(), LOOKBEHIND);
@@ -170,6 +202,14 @@ impl Matcher {
                         windows.push(start..end);
                     }
                 }
+            }
+        }
+        for &r in &self.keywordless {
+            if scratch.in_scope.contains(&r) && eligible(&rules[r], content) {
+                let windows = &mut scratch.windows[r];
+                windows.clear();
+                windows.push(0..bytes.len());
+                scratch.touched.push(r);
             }
         }
 
@@ -199,13 +239,22 @@ impl Matcher {
                         Verdict::Keep {
                             entropy,
                             confidence,
-                        } => scratch.matches.push(RawMatch {
-                            rule: r,
-                            secret: span,
-                            context: whole.start()..whole.end(),
-                            entropy,
-                            confidence,
-                        }),
+                            weak,
+                        } => {
+                            // A template's commented-out sample (`<!-- <password>repopwd</password> -->`
+                            // in Maven's default settings.xml) is documentation, not a stored password.
+                            if weak && in_xml_comment(bytes, span.start) {
+                                continue;
+                            }
+                            scratch.matches.push(RawMatch {
+                                rule: r,
+                                secret: span,
+                                context: whole.start()..whole.end(),
+                                entropy,
+                                confidence,
+                                weak,
+                            });
+                        }
                         Verdict::FailedFormat => scratch.rejected.push(span),
                         Verdict::Drop => {}
                     }
@@ -227,6 +276,19 @@ impl Matcher {
         }
         resolve(&self.rules, &mut scratch.matches)
     }
+
+    /// Lists in `scratch.in_scope` the path-scoped rules whose globs match `path`.
+    fn mark_scope(&self, path: Option<&str>, scratch: &mut Scratch) {
+        scratch.in_scope.clear();
+        let Some(path) = path.filter(|_| !self.glob_rules.is_empty()) else {
+            return;
+        };
+        self.path_globs
+            .matches_candidate_into(&Candidate::new(path), &mut scratch.glob_hits);
+        for &g in &scratch.glob_hits {
+            scratch.in_scope.push(self.glob_rules[g]);
+        }
+    }
 }
 
 impl Scratch {
@@ -236,6 +298,24 @@ impl Scratch {
     pub fn rejected(&self) -> &[Range<usize>] {
         &self.rejected
     }
+}
+
+/// One glob set holding the globs of every path-scoped rule, and each glob's rule.
+fn path_globs(rules: &RuleSet) -> (GlobSet, Vec<usize>) {
+    let mut builder = GlobSetBuilder::new();
+    let mut owners = Vec::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        for pattern in rule.paths.iter().flat_map(|p| p.patterns()) {
+            builder.add(
+                crate::rules::paths::glob(pattern).expect("patterns were checked when loaded"),
+            );
+            owners.push(i);
+        }
+    }
+    let set = builder
+        .build()
+        .expect("each glob compiled on its own when the rules were loaded");
+    (set, owners)
 }
 
 /// Length of the longest rule keyword `value` starts with (`ghp_`, `AKIA`), or 0.
@@ -269,10 +349,12 @@ fn captures<'h>(
 
 /// What the post-regex checks decided about one match.
 enum Verdict {
-    /// A finding, with the secret's entropy and the match's confidence.
+    /// A finding, with the secret's entropy and the match's confidence; `weak` marks a weak
+    /// password in a credential file.
     Keep {
         entropy: f64,
         confidence: Confidence,
+        weak: bool,
     },
     /// Not a secret for this rule.
     Drop,
@@ -300,9 +382,21 @@ fn judge(
         return Verdict::Keep {
             entropy: entropy::shannon(value),
             confidence: Confidence::High,
+            weak: false,
         };
     }
     let entropy = entropy::shannon(value);
+    if rule.credential_file {
+        // The file itself is the leak: only a stand-in or a reference is not a finding.
+        if is_placeholder(value, entropy) || filters::is_reference(value) {
+            return Verdict::Drop;
+        }
+        return Verdict::Keep {
+            entropy,
+            confidence: rule.confidence,
+            weak: strength::is_weak(value, entropy, rule.min_entropy),
+        };
+    }
     if rule.min_entropy.is_some_and(|min| entropy < min) {
         return Verdict::Drop;
     }
@@ -313,12 +407,15 @@ fn judge(
         // by that context instead.
         let partial = prefix > 0
             && (context::is_embedded(bytes, span) || context::in_digest_token(bytes, span));
-        if partial || filters::is_provider_placeholder(value, prefix) {
+        if partial
+            || filters::is_provider_placeholder(&without_chance_angles(value, entropy), prefix)
+        {
             return Verdict::Drop;
         }
         return Verdict::Keep {
             entropy,
             confidence: rule.confidence,
+            weak: false,
         };
     }
     let name = caps.name("name").map(|n| n.as_bytes());
@@ -327,7 +424,11 @@ fn judge(
         name,
         before: context::before_on_line(bytes, span.start, 256),
     };
-    match filters::check_generic_value(value, rule.min_entropy, value_context, verdict) {
+    if is_placeholder(value, entropy) {
+        return Verdict::Drop;
+    }
+    let judged = without_chance_angles(value, entropy);
+    match filters::check_generic_value(&judged, rule.min_entropy, value_context, verdict) {
         None => Verdict::Drop,
         Some(generic) => {
             let confidence = match verdict {
@@ -338,8 +439,43 @@ fn judge(
             Verdict::Keep {
                 entropy,
                 confidence,
+                weak: false,
             }
         }
+    }
+}
+
+/// [`filters::is_placeholder`], except that `<` and `>` do not make a long random value a
+/// placeholder: they mark `<API_KEY>`-style stand-ins, but framework salts drawn from a
+/// punctuation alphabet (WordPress keys) contain them by chance.
+fn is_placeholder(value: &[u8], entropy: f64) -> bool {
+    filters::is_placeholder(&without_chance_angles(value, entropy))
+}
+
+/// `value` without `<` and `>` when it is long and random enough for them to be chance.
+fn without_chance_angles(value: &[u8], entropy: f64) -> std::borrow::Cow<'_, [u8]> {
+    let angle = |b: &u8| matches!(b, b'<' | b'>');
+    if value.len() >= 40 && entropy >= 4.5 && value.iter().any(angle) {
+        return value.iter().copied().filter(|b| !angle(b)).collect();
+    }
+    std::borrow::Cow::Borrowed(value)
+}
+
+/// Whether `pos` lies inside an XML/HTML comment (`<!-- … -->`) opened before it.
+fn in_xml_comment(bytes: &[u8], pos: usize) -> bool {
+    let before = &bytes[..pos];
+    match memchr::memmem::rfind(before, b"<!--") {
+        Some(open) => memchr::memmem::find(&before[open..], b"-->").is_none(),
+        None => false,
+    }
+}
+
+/// Whether `rule` runs on content of this kind.
+fn eligible(rule: &crate::rules::Rule, content: Content) -> bool {
+    match content {
+        Content::Binary => binary_eligible(rule),
+        Content::Text => !rule.decoded_only,
+        Content::Decoded => true,
     }
 }
 
@@ -474,7 +610,8 @@ pub fn check_examples(matcher: &Matcher, which: impl Fn(&str) -> bool) -> Vec<Ex
             } else {
                 Content::Text
             };
-            let found = matcher.scan(example.as_bytes(), content, &mut scratch);
+            let path = rule.example_path.as_deref();
+            let found = matcher.scan(example.as_bytes(), content, path, &mut scratch);
             let hit = found.iter().any(|m| m.rule == i);
             if hit != positive {
                 failures.push(ExampleFailure {

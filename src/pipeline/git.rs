@@ -8,7 +8,7 @@ use std::time::Instant;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::{scan_blob, scan_paths, Context, Outcome, ScanError, Stats};
+use super::{scan_blob_at, scan_paths, Context, Outcome, ScanError, Stats};
 use crate::config::GitMode;
 use crate::finding::{Finding, Introduction};
 use crate::matcher::Scratch;
@@ -115,11 +115,13 @@ fn report_errors(ctx: &Context<'_>, errors: Vec<GitError>) {
 }
 
 /// Scans blobs in parallel; returns the findings of each blob that had any (with a
-/// placeholder provenance, replaced by the caller) and the counters.
+/// placeholder provenance, replaced by the caller) and the counters. `paths` gives the
+/// path of the blobs whose path is known before the scan, for path-scoped rules.
 fn scan_blobs(
     ctx: &Context<'_>,
     shared: &gix::ThreadSafeRepository,
     blobs: &[ObjectId],
+    paths: &HashMap<ObjectId, &str>,
 ) -> (HashMap<ObjectId, Vec<Finding>>, Stats) {
     let placeholder = Provenance::Stdin;
     let (found, stats) = blobs
@@ -136,8 +138,9 @@ fn scan_blobs(
             |(repo, mut scratch, mut found, mut stats), id| {
                 match read_blob(&repo, *id, ctx.max_file_size) {
                     Ok(Some(data)) => {
+                        let path = paths.get(id).copied();
                         let findings =
-                            scan_blob(ctx, &data, &placeholder, &mut scratch, &mut stats);
+                            scan_blob_at(ctx, &data, path, &placeholder, &mut scratch, &mut stats);
                         ctx.progress
                             .add(1, data.len() as u64, findings.len() as u64);
                         if !findings.is_empty() {
@@ -250,7 +253,7 @@ fn scan_history(
     let (blobs, notes) = git::all_blobs(shared);
     timer.lap(ctx, &format!("{} blobs listed", blobs.len()));
     report_errors(ctx, notes.errors);
-    let (mut found, stats) = scan_blobs(ctx, shared, &blobs);
+    let (mut found, stats) = scan_blobs(ctx, shared, &blobs, &HashMap::new());
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = repo.head_tree_id().ok().map(|t| t.detach());
@@ -294,7 +297,11 @@ fn scan_introduced(
     let mut blobs: Vec<ObjectId> = introductions.iter().map(|i| i.blob).collect();
     blobs.sort();
     blobs.dedup();
-    let (found, stats) = scan_blobs(ctx, shared, &blobs);
+    let mut paths: HashMap<ObjectId, &str> = HashMap::new();
+    for i in &introductions {
+        paths.entry(i.blob).or_insert(i.path.as_str());
+    }
+    let (found, stats) = scan_blobs(ctx, shared, &blobs, &paths);
     let findings = attach_provenance(repo, found, &introductions)?;
     Ok(Outcome {
         findings,
@@ -404,7 +411,11 @@ fn scan_staged(
 ) -> Result<Outcome, GitError> {
     let staged = git::staged_blobs(repo)?;
     let blobs: Vec<ObjectId> = staged.iter().map(|(_, id)| *id).collect();
-    let (found, stats) = scan_blobs(ctx, shared, &blobs);
+    let mut paths: HashMap<ObjectId, &str> = HashMap::new();
+    for (path, id) in &staged {
+        paths.entry(*id).or_insert(path.as_str());
+    }
+    let (found, stats) = scan_blobs(ctx, shared, &blobs, &paths);
     let mut findings = Vec::new();
     for (path, id) in &staged {
         if let Some(list) = found.get(id) {

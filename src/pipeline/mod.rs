@@ -91,10 +91,29 @@ pub struct Context<'a> {
 }
 
 /// Scans one blob: text view (UTF-16, line ends), binary detection, matching, then
-/// matching again inside every decoded segment, and findings.
+/// matching again inside every decoded segment, and findings. Path-scoped rules see the
+/// provenance's path (none for stdin and unreachable objects).
 pub fn scan_blob(
     ctx: &Context<'_>,
     bytes: &[u8],
+    provenance: &Provenance,
+    scratch: &mut Scratch,
+    stats: &mut Stats,
+) -> Vec<Finding> {
+    let path = match provenance {
+        // An unreachable object's `path` only names the object.
+        Provenance::Stdin | Provenance::Object { .. } => None,
+        other => Some(other.path()),
+    };
+    scan_blob_at(ctx, bytes, path, provenance, scratch, stats)
+}
+
+/// [`scan_blob`] with the path given separately: git scans know a blob's path before
+/// they build its final provenance.
+pub fn scan_blob_at(
+    ctx: &Context<'_>,
+    bytes: &[u8],
+    path: Option<&str>,
     provenance: &Provenance,
     scratch: &mut Scratch,
     stats: &mut Stats,
@@ -109,7 +128,7 @@ pub fn scan_blob(
     } else {
         Content::Text
     };
-    let matches = ctx.matcher.scan(bytes, content, scratch);
+    let matches = ctx.matcher.scan(bytes, content, path, scratch);
     // A token that failed its format check is not a secret, nor is anything decoded from it.
     let rejected = scratch.rejected().to_vec();
     let mut findings = if matches.is_empty() {
@@ -118,7 +137,7 @@ pub fn scan_blob(
         finding::build(ctx.matcher.rules(), bytes, &matches, provenance)
     };
     if content == Content::Text && ctx.decode_depth > 0 {
-        let mut decoded = scan_decoded(ctx, bytes, &matches, provenance, scratch);
+        let mut decoded = scan_decoded(ctx, bytes, &matches, path, provenance, scratch);
         // Nothing decoded from a token that failed its format check is a secret, and a
         // segment inside a token a provider rule already reported (a JWT's payload) is
         // that token's content, not a second secret.
@@ -161,13 +180,16 @@ fn scan_decoded(
     ctx: &Context<'_>,
     bytes: &[u8],
     plain: &[RawMatch],
+    path: Option<&str>,
     provenance: &Provenance,
     scratch: &mut Scratch,
 ) -> Vec<Decoded> {
     let mut found = Vec::new();
     let limits = decode::Limits::for_blob(ctx.decode_depth, bytes.len());
     decode::for_each_view(bytes, limits, &mut |view| {
-        let mut matches = ctx.matcher.scan(view.bytes, Content::Decoded, scratch);
+        let mut matches = ctx
+            .matcher
+            .scan(view.bytes, Content::Decoded, path, scratch);
         // Matches wholly in the frame around the decoded text were found in the blob itself.
         matches.retain(|m| m.secret.start < view.decoded.end && m.secret.end > view.decoded.start);
         if matches.is_empty() {

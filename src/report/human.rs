@@ -77,9 +77,13 @@ fn write_finding(
         Some(chain) => format!("  [decoded: {chain}]"),
         None => String::new(),
     };
+    let note = match &f.note {
+        Some(note) => format!("  ({note})"),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "{}  {}  {}  ({})  {}{}",
+        "{}  {}  {}  ({})  {}{}{}",
         p.paint(GREEN, &format!("{position:<8}")),
         p.paint(
             severity_color(f.severity),
@@ -88,7 +92,8 @@ fn write_finding(
         f.rule_id,
         f.provider_id,
         f.secret.shown(opts.show_secrets),
-        p.paint(DIM, &encoding)
+        p.paint(DIM, &encoding),
+        note
     )?;
     if let Some(c) = f.provenance.commit() {
         let status = match f.in_head {

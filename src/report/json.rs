@@ -36,6 +36,9 @@ struct JsonFinding<'a> {
     introduced: &'a [Introduction],
     /// Encodings undone to find the secret, outermost first (`base64>json`); null for plain text.
     encoding: Option<&'a str>,
+    /// e.g. "weak password in a credential file"; omitted when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
@@ -68,6 +71,7 @@ fn to_json<'a>(f: &'a Finding, opts: &ReportOptions) -> JsonFinding<'a> {
         in_head: f.in_head,
         introduced: &f.introduced,
         encoding: f.encoding.as_deref(),
+        note: f.note.as_deref(),
     }
 }
 

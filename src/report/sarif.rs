@@ -299,6 +299,9 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
     if let Some(chain) = &f.encoding {
         text.push_str(&format!(" Found after decoding {chain}."));
     }
+    if let Some(note) = &f.note {
+        text.push_str(&format!(" Note: {note}."));
+    }
     if let Some(c) = f.provenance.commit() {
         let short = &c.commit[..c.commit.len().min(12)];
         let author = crate::finding::redact::sanitize(&c.author_name);
@@ -330,6 +333,9 @@ fn result_properties(f: &Finding) -> sarif::PropertyBag {
     props.insert("source".into(), json!(source));
     if let Some(chain) = &f.encoding {
         props.insert("encoding".into(), json!(chain));
+    }
+    if let Some(note) = &f.note {
+        props.insert("note".into(), json!(note));
     }
     if let Some(c) = f.provenance.commit() {
         props.insert("commit".into(), json!(c.commit));

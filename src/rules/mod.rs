@@ -6,6 +6,7 @@
 //! through the whole matcher is [`crate::matcher::check_examples`]'s job.
 
 pub mod builtin;
+pub mod paths;
 pub mod syntax;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Serialize;
 
+use paths::PathScope;
 use syntax::{RuleFileSyntax, RuleSyntax};
 
 /// How bad it is if this secret leaks.
@@ -142,6 +144,12 @@ pub struct Rule {
     pub requires_id: Option<(String, usize)>,
     /// How far after a keyword hit a match may extend.
     pub window: usize,
+    /// The files the rule is limited to (`paths = [...]`); `None` runs it everywhere.
+    pub paths: Option<PathScope>,
+    /// Whether the files in `paths` hold only credentials, so a weak value is still reported.
+    pub credential_file: bool,
+    /// The path the examples are scanned as.
+    pub example_path: Option<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// The file the rule came from, for error messages.
@@ -372,8 +380,11 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
             r.confidence
         ))
     })?;
-    if r.keywords.is_empty() {
-        return Err(err("needs at least one keyword for the prefilter"));
+    let paths = paths::compile(&r).map_err(|m| err(&m))?;
+    if r.keywords.is_empty() && paths.is_none() {
+        return Err(err(
+            "needs at least one keyword for the prefilter (only a rule with `paths` may have none)",
+        ));
     }
     if let Some(k) = r.keywords.iter().find(|k| k.len() < 3 || !k.is_ascii()) {
         return Err(err(&format!(
@@ -416,6 +427,9 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
         requires: None,
         requires_id: r.requires.map(|q| (q.rule, q.distance)),
         window: r.window.unwrap_or(DEFAULT_WINDOW),
+        paths,
+        credential_file: r.credential_file,
+        example_path: r.example_path,
         examples: r.examples,
         negative_examples: r.negative_examples,
         origin: origin.to_string(),

@@ -37,6 +37,8 @@ pub struct RuleSyntax {
     pub severity: String,
     pub confidence: String,
     /// Literals (matched ASCII-case-insensitively) one of which occurs in or near every match.
+    /// May be empty for a rule with `paths`: it then runs on the whole of each matching file.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// The pattern; group `secret` (or else group 1) is the secret itself.
     pub regex: String,
@@ -60,6 +62,16 @@ pub struct RuleSyntax {
     /// How many bytes after a keyword hit a match may extend (default 512).
     #[serde(default)]
     pub window: Option<usize>,
+    /// Gitignore-style globs: the rule runs only on files whose path matches one of them.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The files in `paths` exist only to hold credentials: a weak value there is still
+    /// reported (at low severity, with a note). Needs `paths`.
+    #[serde(default)]
+    pub credential_file: bool,
+    /// The path the examples are scanned as (needed when the rule has `paths`).
+    #[serde(default)]
+    pub example_path: Option<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
 }
