@@ -445,3 +445,16 @@ fn a_secret_delimited_by_its_url_is_found_after_a_slash() {
         [at("jdbc-oracle-password", "db.properties", text, 1, "Zq8v")]
     );
 }
+
+#[test]
+fn a_jwt_split_over_string_concatenation_yields_no_spliced_generic_value() {
+    // The payload segment decodes on its own; the generic rule must not take the header
+    // plus the first decoded character for a value.
+    let env = TestEnv::new();
+    env.write(
+        "TokenTests.java",
+        "String token = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiAiU0E4MHJ0N3oiLCAiaWF0IjogMTcwMDAwMDAwMH0\"\n    + \".7lFNnuvhH4yL5yumxCIEYD5iAOERZwPDsZhxAJf27B-\";\n",
+    );
+    let (run, found) = scan(&env, &[]);
+    assert_eq!((run.code, found), (0, vec![]), "{}", run.stderr);
+}

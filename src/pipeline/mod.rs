@@ -190,8 +190,15 @@ fn scan_decoded(
         let mut matches = ctx
             .matcher
             .scan(view.bytes, Content::Decoded, path, scratch);
-        // Matches wholly in the frame around the decoded text were found in the blob itself.
-        matches.retain(|m| m.secret.start < view.decoded.end && m.secret.end > view.decoded.start);
+        // Matches wholly in the frame around the decoded text were found in the blob itself,
+        // and a generic value that straddles the frame and the decoded text (`"eyJhbGci….{"`
+        // from a JWT whose payload decoded) is a splice of two texts, not a value.
+        let rules = &ctx.matcher.rules().rules;
+        matches.retain(|m| {
+            let overlaps = m.secret.start < view.decoded.end && m.secret.end > view.decoded.start;
+            let inside = m.secret.start >= view.decoded.start && m.secret.end <= view.decoded.end;
+            overlaps && (inside || !rules[m.rule].generic)
+        });
         if matches.is_empty() {
             return;
         }
