@@ -44,6 +44,14 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A finding confidence level, as given to `--min-confidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to scan; `-` reads stdin. Defaults to `.`.
@@ -61,6 +69,14 @@ pub struct ScanArgs {
     /// Print full secrets instead of redacted ones (everywhere: text, JSON, snippets).
     #[arg(long)]
     pub show_secrets: bool,
+
+    /// Report only findings of at least this confidence.
+    ///
+    /// high: checksum-validated tokens and unique prefixes of fixed length; medium: a prefix
+    /// plus entropy, or a long random value under a secret's name; low: other generic
+    /// assignments. Raise it to trade recall for quiet.
+    #[arg(long, value_enum, default_value_t = ConfidenceArg::Low, value_name = "LEVEL")]
+    pub min_confidence: ConfidenceArg,
 
     /// Add the rules in FILE (TOML) to the built-in ones; repeatable.
     #[arg(long = "rules", value_name = "FILE")]

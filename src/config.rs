@@ -4,8 +4,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{ColorChoice, ScanArgs};
+use crate::cli::{ColorChoice, ConfidenceArg, ScanArgs};
 use crate::report::Format;
+use crate::rules::Confidence;
 use crate::source::filesystem::WalkOptions;
 
 /// Everything `keyhound scan` needs to know, validated.
@@ -15,6 +16,8 @@ pub struct ScanConfig {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub show_secrets: bool,
+    /// Findings below this confidence are not reported (`--min-confidence`).
+    pub min_confidence: Confidence,
     pub rule_files: Vec<PathBuf>,
     pub walk: WalkOptions,
     pub max_file_size: u64,
@@ -139,6 +142,11 @@ impl ScanConfig {
             format: args.format,
             output: args.output,
             show_secrets: args.show_secrets,
+            min_confidence: match args.min_confidence {
+                ConfidenceArg::Low => Confidence::Low,
+                ConfidenceArg::Medium => Confidence::Medium,
+                ConfidenceArg::High => Confidence::High,
+            },
             rule_files: args.rules,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,

@@ -1,5 +1,7 @@
-//! Tests: inline allow-comments (`keyhound:allow [rule-id]`, `gitleaks:allow`,
-//! `pragma: allowlist secret`) and the suppressed count in the summary.
+//! Tests: allow markers on a finding's line (`keyhound:allow [rule-id]`, `gitleaks:allow`,
+//! `pragma: allowlist secret`), on any line of a multi-line finding, and on the line before
+//! (`keyhound:allow-next-line [rule-id]`, `pragma: allowlist nextline secret`), and the
+//! suppressed count by form in the summary and in SARIF.
 
 use crate::util::{fake, Run, TestEnv};
 
@@ -116,6 +118,162 @@ fn suppressed_findings_are_counted_in_the_human_summary() {
         .lines()
         .filter(|l| l.contains("suppressed"))
         .collect();
-    assert_eq!(summary, ["3 suppressed"], "{}", run.stdout);
+    assert_eq!(
+        summary,
+        ["3 suppressed (1 keyhound:allow, 1 pragma: allowlist secret, 1 gitleaks:allow)"],
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.starts_with("0 findings"), "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------- next-line markers
+
+/// Random-looking fake passwords for the next-line fixtures.
+const PW_A: &str = "hoYy8dQZRvuCX7ae8A6t5p8";
+const PW_B: &str = "PG6xDqjBXyun7f8DU2re9AH";
+
+#[test]
+fn next_line_markers_suppress_the_following_line_in_files_without_trailing_comments() {
+    let env = TestEnv::new();
+    // In .properties, .env and INI files a trailing comment would become part of the value;
+    // JSON has no comments, so the marker goes in a key of its own on the line before.
+    env.write(
+        "application.properties",
+        format!("# pragma: allowlist nextline secret\nspring.datasource.password={PW_A}\nspring.mail.password={PW_B}\n"),
+    );
+    env.write(
+        "app.env",
+        format!("# keyhound:allow-next-line\nAPI_TOKEN={PW_A}\nDB_PASSWORD={PW_B}\n"),
+    );
+    env.write(
+        "settings.ini",
+        format!("[db]\n; keyhound:allow-next-line generic-secret-unquoted\npassword = {PW_A}\n"),
+    );
+    env.write(
+        "fixtures.json",
+        format!("{{\n  \"//\": \"keyhound:allow-next-line\",\n  \"client_secret\": \"{PW_A}\",\n  \"api_token\": \"{PW_B}\"\n}}\n"),
+    );
+    let (run, list) = scan_json(&env);
+    assert_eq!(
+        lines(&list),
+        [
+            ("app.env", 3),
+            ("application.properties", 3),
+            ("fixtures.json", 4)
+        ]
+    );
+    assert!(
+        run.stderr.contains(
+            "4 suppressed (3 keyhound:allow-next-line, 1 pragma: allowlist nextline secret)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn next_line_markers_only_reach_the_next_line_and_the_rules_they_name() {
+    let env = TestEnv::new();
+    env.write(
+        "app.env",
+        format!(
+            "# keyhound:allow-next-line\n\nAPI_TOKEN={PW_A}\n\
+             # keyhound:allow-next-line github-classic-pat\nDB_PASSWORD={PW_B}\n\
+             SESSION_SECRET = \"{PW_A}\"  # keyhound:allow-next-line\n"
+        ),
+    );
+    let (run, list) = scan_json(&env);
+    assert_eq!(
+        lines(&list),
+        [("app.env", 3), ("app.env", 5), ("app.env", 6)]
+    );
+    assert!(!run.stderr.contains("suppressed"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------- multi-line findings
+
+/// A PEM block whose BEGIN and END lines end with `begin` and `end`.
+fn pem(begin: &str, end: &str) -> String {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let body: Vec<String> = (0..12)
+        .map(|_| {
+            (0..64)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ALPHABET[(state % 64) as usize] as char
+                })
+                .collect()
+        })
+        .collect();
+    format!(
+        "-----BEGIN PRIVATE KEY-----{begin}\n{}\n-----END PRIVATE KEY-----{end}\n",
+        body.join("\n")
+    )
+}
+
+#[test]
+fn a_marker_on_any_line_of_a_multi_line_finding_suppresses_it() {
+    let env = TestEnv::new();
+    env.write("begin.pem", pem(" # keyhound:allow", ""));
+    env.write("end.pem", pem("", " # gitleaks:allow"));
+    env.write(
+        "before.pem",
+        format!("# pragma: allowlist nextline secret\n{}", pem("", "")),
+    );
+    env.write(
+        "other-rule.pem",
+        pem("", " # keyhound:allow pem-rsa-private-key"),
+    );
+    env.write("control.pem", pem("", ""));
+    let (run, list) = scan_json(&env);
+    assert_eq!(lines(&list), [("control.pem", 1), ("other-rule.pem", 1)]);
+    assert!(
+        run.stderr.contains(
+            "3 suppressed (1 keyhound:allow, 1 pragma: allowlist nextline secret, 1 gitleaks:allow)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn suppressions_by_form_are_in_the_sarif_run_properties() {
+    let env = TestEnv::new();
+    env.write(
+        "app.env",
+        format!("# keyhound:allow-next-line\nAPI_TOKEN={PW_A}\nDB_PASSWORD = \"{PW_B}\"  # keyhound:allow\n"),
+    );
+    let run = env.run(&["scan", ".", "--format", "sarif"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let log = run.json();
+    assert_eq!(
+        log["runs"][0]["properties"]["suppressed"],
+        serde_json::json!({"total": 2, "by_form": {"keyhound:allow": 1, "keyhound:allow-next-line": 1}})
+    );
+}
+
+#[test]
+fn next_line_markers_hold_in_history_and_staged_scans() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write(
+        "app.env",
+        format!("# pragma: allowlist nextline secret\nAPI_TOKEN={PW_A}\nDB_PASSWORD={PW_B}\n"),
+    );
+    env.commit_all("add env", "2024-01-02T03:04:05Z");
+    let (history, list) = env.scan_json(&["--history", "."]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(lines(&list), [("app.env", 3)]);
+    env.write(
+        "staged.env",
+        format!("# keyhound:allow-next-line\nAPI_TOKEN={PW_B}\n"),
+    );
+    env.git(&["add", "staged.env"]);
+    let (staged, list) = env.scan_json(&["--staged"]);
+    assert_eq!((staged.code, list.len()), (0, 0), "{}", staged.stderr);
+    assert!(staged.stderr.contains("1 suppressed"), "{}", staged.stderr);
 }

@@ -53,7 +53,11 @@ fn without_config_both_are_found() {
 #[test]
 fn disable_turns_a_rule_off() {
     let env = two_secrets();
-    env.write(".keyhound.toml", "disable = [\"stripe-live-secret-key\"]\n");
+    // `STRIPE_KEY=<random>` is also a random value under a `*_KEY` name: turn both rules off.
+    env.write(
+        ".keyhound.toml",
+        "disable = [\"stripe-live-secret-key\", \"generic-key-assignment\"]\n",
+    );
     let (run, list) = scan_json(&env, &[]);
     assert_eq!(run.code, 1);
     assert_eq!(rules_of(&list), [("src/config.py", "github-classic-pat")]);
@@ -235,7 +239,7 @@ fn config_file_at_the_scan_root() {
     );
     env.write(
         "repo/.keyhound.toml",
-        "disable = [\"stripe-live-secret-key\"]\n",
+        "disable = [\"stripe-live-secret-key\", \"generic-key-assignment\"]\n",
     );
     let (run, list) = scan_json(&env, &["repo"]);
     assert_eq!((run.code, list.len()), (0, 0), "{list:?}");

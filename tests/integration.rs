@@ -3,6 +3,7 @@
 
 mod util;
 
+mod accuracy;
 mod allow;
 mod baseline;
 mod checklist;

@@ -10,6 +10,7 @@ use crate::baseline;
 use crate::config::{Inputs, ScanConfig};
 use crate::config_file::Settings;
 use crate::exit::ExitStatus;
+use crate::finding::allow::{Form, Suppressed};
 use crate::matcher::Matcher;
 use crate::messages::Messages;
 use crate::pipeline::{self, Context, Outcome};
@@ -54,6 +55,9 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     };
     progress.finish();
 
+    outcome
+        .findings
+        .retain(|f| f.confidence >= config.min_confidence);
     let mut suppressed = suppress_allowed(&mut outcome, &settings);
     // Written before filtering: the new baseline records every current finding.
     if let Some(path) = &config.write_baseline {
@@ -66,7 +70,8 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         _ => None,
     };
     if let Some(known) = &known {
-        suppressed += known.filter(&mut outcome, &messages);
+        let known_findings = known.filter(&mut outcome, &messages);
+        suppressed.add(Form::Baseline, known_findings);
     }
 
     let opts = ReportOptions {
@@ -102,13 +107,20 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     ))
 }
 
-/// Drops findings with an allow-comment on their line or allowlisted in the settings;
-/// returns how many, for the summary.
-fn suppress_allowed(outcome: &mut Outcome, settings: &Settings) -> usize {
-    let before = outcome.findings.len();
+/// Drops findings with an allow marker or allowlisted in the settings; returns how many
+/// by form, for the summary.
+fn suppress_allowed(outcome: &mut Outcome, settings: &Settings) -> Suppressed {
+    let mut suppressed = Suppressed::default();
     outcome.findings.retain(|f| {
-        let commented = f.allow.as_ref().is_some_and(|a| a.covers(&f.rule_id));
-        !commented && !settings.is_allowlisted(f)
+        if let Some(allow) = f.allow.as_ref().filter(|a| a.covers(&f.rule_id)) {
+            suppressed.add(allow.form, 1);
+            return false;
+        }
+        if settings.is_allowlisted(f) {
+            suppressed.add(Form::ConfigAllowlist, 1);
+            return false;
+        }
+        true
     });
-    before - outcome.findings.len()
+    suppressed
 }

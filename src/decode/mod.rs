@@ -145,9 +145,12 @@ fn walk(
         let line = line_around(bytes, seg.span.clone());
         let mut view = Vec::with_capacity(decoded.len() + 2 * FRAME + 1);
         view.extend_from_slice(&bytes[line.start..seg.span.start]);
-        if carries_name(&decoded) {
+        let prefix = &bytes[line.start..seg.span.start];
+        let is_file = memchr::memchr(b'\n', &decoded).is_some();
+        if carries_name(&decoded) && (is_file || !opens_value(prefix)) {
             // Decoded text that names its own value (`DB_PASSWORD=…`, a config file) starts
-            // a line of its own, so rules anchored at a line start see it as written.
+            // a line of its own, so rules anchored at a line start see it as written. After
+            // `name: ` or `<Pass>` a single line is that name's value, even with a `=` in it.
             view.push(b'\n');
         }
         let start = view.len();
@@ -177,7 +180,7 @@ fn walk(
     }
 }
 
-/// Whether decoded text starts with a name and an assignment (`export NAME=`, `name:`,
+/// Whether decoded text starts with a name and an assignment (`export NAME=`, `name: v`,
 /// `ENV NAME value`, `user:$6$…`), i.e. it carries its own context.
 fn carries_name(decoded: &[u8]) -> bool {
     let text = decoded.trim_ascii_start();
@@ -191,9 +194,25 @@ fn carries_name(decoded: &[u8]) -> bool {
         .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
         .count();
     let rest = &text[name..];
-    name >= 2
-        && (matches!(rest.trim_ascii_start().first(), Some(b'=' | b':'))
-            || (docker_env && rest.first() == Some(&b' ')))
+    let after_space = rest.trim_ascii_start();
+    // `name=`, `name: value`, `user:$6$…`; but `user:password` (a Docker or Basic pair)
+    // is a value, whose name is in the text before it.
+    let assigns = match after_space {
+        [b'=', ..] => true,
+        [b':', next, ..] => next.is_ascii_whitespace() || *next == b'$',
+        [b':'] => true,
+        _ => false,
+    };
+    name >= 2 && (assigns || (docker_env && rest.first() == Some(&b' ')))
+}
+
+/// Whether the text before a segment ends by opening a value (`name: `, `key=`, `<Pass>`,
+/// a quote or bracket).
+fn opens_value(prefix: &[u8]) -> bool {
+    matches!(
+        prefix.trim_ascii_end().last(),
+        Some(b'=' | b':' | b'>' | b'"' | b'\'' | b'(' | b',' | b'[' | b'{')
+    )
 }
 
 /// The text on the segment's line(s) around it, at most [`FRAME`] bytes each side.
@@ -266,6 +285,17 @@ mod tests {
         assert_eq!(got[1].2, 6..6 + outer.len());
         assert_eq!(views(&text, 1).len(), 1);
         assert!(views(&text, 0).is_empty());
+    }
+
+    #[test]
+    fn decoded_assignments_start_their_own_line_and_pairs_do_not() {
+        assert!(carries_name(b"DATABASE_PASSWORD=Zq8v"));
+        assert!(carries_name(b"  api_key: pL9mK2"));
+        assert!(carries_name(b"export TOKEN=abc"));
+        assert!(carries_name(b"ENV SERVICE_TOKEN kR7vT2"));
+        assert!(carries_name(b"deploy:$6$salt$hash"));
+        assert!(!carries_name(b"ci-deployer:727ZlvhnIU90tW1"));
+        assert!(!carries_name(b"{\"auths\": {}}"));
     }
 
     #[test]

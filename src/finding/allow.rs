@@ -1,64 +1,224 @@
-//! Inline allow-comments that suppress a finding on their line:
-//! `keyhound:allow`, `keyhound:allow rule-id[,rule-id]`, and for teams migrating from
-//! other scanners `gitleaks:allow` and `pragma: allowlist secret`.
+//! Suppression markers in the scanned text, and the count of suppressed findings by form.
+//!
+//! On the finding's own line (any line of a multi-line finding, such as a PEM block's BEGIN
+//! or END line): `keyhound:allow`, `keyhound:allow rule-id[,rule-id]`, and for teams coming
+//! from other scanners `gitleaks:allow`, `pragma: allowlist secret` (detect-secrets),
+//! `trufflehog:ignore` and `ggignore`.
+//!
+//! On the line before the finding's first line: `keyhound:allow-next-line [rule-id[,rule-id]]`
+//! and `pragma: allowlist nextline secret` (detect-secrets). This is the only form that works
+//! in `.properties`, `.env` and INI files, where a trailing comment becomes part of the value,
+//! and before JSON lines, which cannot hold comments.
 
-/// An allow directive found on a finding's line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Allow {
-    /// Suppresses every finding on the line.
-    All,
-    /// Suppresses only findings of these rule ids.
-    Rules(Vec<String>),
+use std::ops::Range;
+
+/// How a finding was suppressed; the summary counts each form separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Form {
+    /// `keyhound:allow [rule-id]` on the finding's line.
+    KeyhoundAllow,
+    /// `keyhound:allow-next-line [rule-id]` on the line before.
+    KeyhoundAllowNextLine,
+    /// detect-secrets' `pragma: allowlist secret` on the finding's line.
+    PragmaAllowlistSecret,
+    /// detect-secrets' `pragma: allowlist nextline secret` on the line before.
+    PragmaAllowlistNextline,
+    /// `gitleaks:allow` on the finding's line.
+    GitleaksAllow,
+    /// `trufflehog:ignore` on the finding's line.
+    TrufflehogIgnore,
+    /// ggshield's `ggignore` on the finding's line.
+    Ggignore,
+    /// `[allowlist]` or `exclude` in `.keyhound.toml`.
+    ConfigAllowlist,
+    /// A known finding in the `--baseline` file.
+    Baseline,
 }
 
-impl Allow {
-    /// Whether this directive suppresses a finding of `rule_id`.
-    pub fn covers(&self, rule_id: &str) -> bool {
+impl Form {
+    /// Every form, in the order the summary lists them.
+    pub const ALL: [Form; 9] = [
+        Form::KeyhoundAllow,
+        Form::KeyhoundAllowNextLine,
+        Form::PragmaAllowlistSecret,
+        Form::PragmaAllowlistNextline,
+        Form::GitleaksAllow,
+        Form::TrufflehogIgnore,
+        Form::Ggignore,
+        Form::ConfigAllowlist,
+        Form::Baseline,
+    ];
+
+    /// The name shown in the summary and used as a key in machine-readable output.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Allow::All => true,
-            Allow::Rules(ids) => ids.iter().any(|id| id == rule_id),
+            Form::KeyhoundAllow => "keyhound:allow",
+            Form::KeyhoundAllowNextLine => "keyhound:allow-next-line",
+            Form::PragmaAllowlistSecret => "pragma: allowlist secret",
+            Form::PragmaAllowlistNextline => "pragma: allowlist nextline secret",
+            Form::GitleaksAllow => "gitleaks:allow",
+            Form::TrufflehogIgnore => "trufflehog:ignore",
+            Form::Ggignore => "ggignore",
+            Form::ConfigAllowlist => "config allowlist",
+            Form::Baseline => "baseline",
         }
     }
 }
 
-/// The allow directive on `line`, if any.
-pub fn parse(line: &[u8]) -> Option<Allow> {
-    if let Some(at) = find(line, b"keyhound:allow") {
-        let rest = &line[at + b"keyhound:allow".len()..];
-        // `keyhound:allow` alone, or followed by rule ids separated by commas or spaces.
-        let ids: Vec<String> = rest
-            .iter()
-            .position(|b| !matches!(b, b' ' | b'\t' | b'='))
-            .map(|start| {
-                let tail = &rest[start..];
-                let end = tail
-                    .iter()
-                    .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b',')))
-                    .unwrap_or(tail.len());
-                String::from_utf8_lossy(&tail[..end])
-                    .split(',')
-                    .filter(|id| !id.is_empty() && id.contains('-'))
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let directly_followed = rest
-            .first()
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'='));
-        return Some(if ids.is_empty() || !directly_followed {
-            Allow::All
-        } else {
-            Allow::Rules(ids)
-        });
-    }
-    if find(line, b"gitleaks:allow").is_some() || find(line, b"pragma: allowlist secret").is_some()
-    {
-        return Some(Allow::All);
-    }
-    None
+/// Suppressed findings counted by [`Form`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Suppressed {
+    counts: [usize; Form::ALL.len()],
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+impl Suppressed {
+    /// Counts `n` more findings suppressed by `form`.
+    pub fn add(&mut self, form: Form, n: usize) {
+        let i = Form::ALL
+            .iter()
+            .position(|f| *f == form)
+            .expect("ALL lists every form");
+        self.counts[i] += n;
+    }
+
+    /// All suppressed findings.
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+
+    /// The forms that suppressed something, with their counts, in [`Form::ALL`] order.
+    pub fn by_form(&self) -> impl Iterator<Item = (Form, usize)> + '_ {
+        Form::ALL
+            .iter()
+            .zip(self.counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, n)| (*f, n))
+    }
+}
+
+/// An allow marker that applies to a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// Which marker it was.
+    pub form: Form,
+    /// The rule ids it names; empty means every rule.
+    pub rules: Vec<String>,
+}
+
+impl Allow {
+    /// Whether this marker suppresses a finding of `rule_id`.
+    pub fn covers(&self, rule_id: &str) -> bool {
+        self.rules.is_empty() || self.rules.iter().any(|id| id == rule_id)
+    }
+}
+
+/// Lines of a finding searched for a marker; a longer finding is searched on its first and
+/// last lines only.
+const MAX_LINES: usize = 400;
+
+/// The marker that suppresses the finding of `rule_id` whose secret spans `span` of `bytes`:
+/// a same-line marker on any of its lines, or a next-line marker on the line before its first.
+pub fn find(bytes: &[u8], span: Range<usize>, rule_id: &str) -> Option<Allow> {
+    let first = line_start(bytes, span.start);
+    let last_end = line_end(bytes, span.end.max(span.start + 1).min(bytes.len()) - 1);
+    let mut at = first;
+    let mut seen = 0;
+    while at < bytes.len() && at <= last_end {
+        let end = line_end(bytes, at);
+        seen += 1;
+        if seen <= MAX_LINES || end >= last_end {
+            if let Some(allow) = same_line(&bytes[at..end]).filter(|a| a.covers(rule_id)) {
+                return Some(allow);
+            }
+        }
+        at = end + 1;
+    }
+    if first == 0 {
+        return None;
+    }
+    let prev = line_start(bytes, first - 1);
+    next_line(&bytes[prev..first - 1]).filter(|a| a.covers(rule_id))
+}
+
+/// The same-line marker on `line`, if any.
+pub fn same_line(line: &[u8]) -> Option<Allow> {
+    let mut from = 0;
+    while let Some(at) = find_bytes(&line[from..], b"keyhound:allow") {
+        let rest = &line[from + at + b"keyhound:allow".len()..];
+        if !rest.starts_with(b"-") {
+            return Some(Allow {
+                form: Form::KeyhoundAllow,
+                rules: rule_ids(rest),
+            });
+        }
+        from += at + 1;
+    }
+    let lower = line.to_ascii_lowercase();
+    const OTHERS: &[(&[u8], Form)] = &[
+        (b"gitleaks:allow", Form::GitleaksAllow),
+        (b"pragma: allowlist secret", Form::PragmaAllowlistSecret),
+        (b"trufflehog:ignore", Form::TrufflehogIgnore),
+        (b"ggignore", Form::Ggignore),
+    ];
+    OTHERS
+        .iter()
+        .find(|(marker, _)| find_bytes(&lower, marker).is_some())
+        .map(|&(_, form)| Allow {
+            form,
+            rules: Vec::new(),
+        })
+}
+
+/// The next-line marker on `line` (the line before a finding), if any.
+pub fn next_line(line: &[u8]) -> Option<Allow> {
+    const KEYHOUND: &[u8] = b"keyhound:allow-next-line";
+    if let Some(at) = find_bytes(line, KEYHOUND) {
+        return Some(Allow {
+            form: Form::KeyhoundAllowNextLine,
+            rules: rule_ids(&line[at + KEYHOUND.len()..]),
+        });
+    }
+    let lower = line.to_ascii_lowercase();
+    find_bytes(&lower, b"pragma: allowlist nextline secret").map(|_| Allow {
+        form: Form::PragmaAllowlistNextline,
+        rules: Vec::new(),
+    })
+}
+
+/// Rule ids right after a marker: `keyhound:allow a-rule,b-rule` or `keyhound:allow=a-rule`.
+/// Only words with a `-` count, so `keyhound:allow (fake example)` allows every rule.
+fn rule_ids(rest: &[u8]) -> Vec<String> {
+    if !rest
+        .first()
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'='))
+    {
+        return Vec::new();
+    }
+    let Some(start) = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'=')) else {
+        return Vec::new();
+    };
+    let tail = &rest[start..];
+    let end = tail
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b',')))
+        .unwrap_or(tail.len());
+    String::from_utf8_lossy(&tail[..end])
+        .split(',')
+        .filter(|id| !id.is_empty() && id.contains('-'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn line_start(bytes: &[u8], pos: usize) -> usize {
+    memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |i| i + 1)
+}
+
+/// The end of the line holding `pos` (the index of its `\n`, or the end of the bytes).
+fn line_end(bytes: &[u8], pos: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
 }
 
@@ -66,18 +226,69 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn all(form: Form) -> Option<Allow> {
+        Some(Allow {
+            form,
+            rules: Vec::new(),
+        })
+    }
+
     #[test]
-    fn forms() {
-        assert_eq!(parse(b"x = 1 # keyhound:allow"), Some(Allow::All));
+    fn same_line_forms() {
         assert_eq!(
-            parse(b"x = 1 // keyhound:allow github-pat-classic"),
-            Some(Allow::Rules(vec!["github-pat-classic".into()]))
+            same_line(b"x = 1 # keyhound:allow"),
+            all(Form::KeyhoundAllow)
         );
-        assert_eq!(parse(b"key: v  # gitleaks:allow"), Some(Allow::All));
         assert_eq!(
-            parse(b"key = v  # pragma: allowlist secret"),
-            Some(Allow::All)
+            same_line(b"x = 1 // keyhound:allow github-pat-classic"),
+            Some(Allow {
+                form: Form::KeyhoundAllow,
+                rules: vec!["github-pat-classic".into()]
+            })
         );
-        assert_eq!(parse(b"nothing here"), None);
+        assert_eq!(
+            same_line(b"key: v  # gitleaks:allow"),
+            all(Form::GitleaksAllow)
+        );
+        assert_eq!(
+            same_line(b"key = v  # pragma: allowlist secret"),
+            all(Form::PragmaAllowlistSecret)
+        );
+        assert_eq!(same_line(b"# keyhound:allow-next-line"), None);
+        assert_eq!(same_line(b"# pragma: allowlist nextline secret"), None);
+        assert_eq!(same_line(b"nothing here"), None);
+    }
+
+    #[test]
+    fn next_line_forms() {
+        assert_eq!(
+            next_line(b"# keyhound:allow-next-line aws-access-key-id"),
+            Some(Allow {
+                form: Form::KeyhoundAllowNextLine,
+                rules: vec!["aws-access-key-id".into()]
+            })
+        );
+        assert_eq!(
+            next_line(b"# pragma: allowlist nextline secret"),
+            all(Form::PragmaAllowlistNextline)
+        );
+        assert_eq!(next_line(b"# keyhound:allow"), None);
+    }
+
+    #[test]
+    fn any_line_of_a_multi_line_finding() {
+        let text = b"a\n-----BEGIN-----\nbody\n-----END----- # keyhound:allow\nz\n";
+        let start = 2;
+        let end = text.len() - 20;
+        assert_eq!(
+            find(text, start..end, "r").map(|a| a.form),
+            Some(Form::KeyhoundAllow)
+        );
+        let text = b"# pragma: allowlist nextline secret\n-----BEGIN-----\nbody\n-----END-----\n";
+        assert_eq!(
+            find(text, 36..text.len() - 1, "r").map(|a| a.form),
+            Some(Form::PragmaAllowlistNextline)
+        );
+        assert_eq!(find(b"x\nsecret\n", 2..8, "r"), None);
     }
 }

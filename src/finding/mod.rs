@@ -102,7 +102,8 @@ pub struct Finding {
     /// History scans: whether this finding's path holds the secret in HEAD (a property of
     /// the path: the same blob can be in HEAD at one path and gone from another).
     pub in_head: Option<bool>,
-    /// An allow-comment on the secret's line.
+    /// An allow marker that suppresses this finding: on any of its lines, or a next-line
+    /// marker on the line before.
     pub allow: Option<allow::Allow>,
     /// Something the reader should know about this finding, shown with it in every format
     /// (today only [`WEAK_CREDENTIAL_NOTE`]).
@@ -172,7 +173,7 @@ pub fn build(rules: &RuleSet, bytes: &[u8], matches: &[RawMatch]) -> Vec<BlobFin
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
                 severity: if m.weak { Severity::Low } else { rule.severity },
-                confidence: rule.confidence,
+                confidence: m.confidence,
                 span: lines.span(m.secret.start, m.secret.end),
                 offset: m.secret.start,
                 fingerprint: fingerprint(value),
@@ -180,7 +181,7 @@ pub fn build(rules: &RuleSet, bytes: &[u8], matches: &[RawMatch]) -> Vec<BlobFin
                 entropy: m.entropy,
                 snippet_redacted,
                 snippet_full: Secret::new(snippet_full.as_bytes(), 0),
-                allow: allow::parse(&bytes[line_bounds(bytes, m.secret.start)]),
+                allow: allow::find(bytes, m.secret.clone(), &rule.id),
                 note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
                 encoding: None,
             }
@@ -215,6 +216,7 @@ pub fn build_decoded(
                 secret: view.segment.clone(),
                 context: view.segment.clone(),
                 entropy: m.entropy,
+                confidence: m.confidence,
                 weak: false,
             };
             let mut all: Vec<RawMatch> = plain
@@ -227,15 +229,13 @@ pub fn build_decoded(
             all.push(stand_in.clone());
             all.sort_by_key(|p| p.secret.start);
             let (snippet_redacted, snippet_full) = snippets(rules, bytes, &all, &stand_in);
-            let allow_lines = line_bounds(bytes, view.segment.start).start
-                ..line_bounds(bytes, view.segment.end.saturating_sub(1)).end;
             BlobFinding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
                 severity: if m.weak { Severity::Low } else { rule.severity },
-                confidence: rule.confidence,
+                confidence: m.confidence,
                 span: lines.span(view.segment.start, view.segment.end),
                 offset: view.segment.start,
                 fingerprint: fingerprint(value),
@@ -243,7 +243,7 @@ pub fn build_decoded(
                 entropy: m.entropy,
                 snippet_redacted,
                 snippet_full: Secret::new(snippet_full.as_bytes(), 0),
-                allow: allow::parse(&bytes[allow_lines]),
+                allow: allow::find(bytes, view.segment.clone(), &rule.id),
                 encoding: Some(encoding.clone()),
                 note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
             }

@@ -4,8 +4,15 @@
 //! whose keywords occur run their regex, and only in windows around the hits, so the
 //! cost of a scan grows with the bytes and the hits, not with the number of rules.
 //! Each match then goes through the rule's entropy, checksum and exclusion checks, and
-//! generic rules through the value filters ([`filters`]). Finally overlapping matches
-//! are resolved so that one location yields one finding, from the most specific rule.
+//! generic rules through the value filters ([`filters`]). A value that has a provider's
+//! format but fails that provider's validation (a GitHub token with a wrong CRC32, a JWT
+//! whose header is not JSON) is a negative for every rule, so no generic rule reports the
+//! same bytes. Finally overlapping matches are resolved so that one location yields one
+//! finding, from the most specific rule.
+//!
+//! Regexes run on the blob up to the window's end, starting at the window's start
+//! ([`regex::bytes::Regex::captures_at`]), so `^`, `$`, `\b` and look-around see the real
+//! text before a window instead of treating its edge as a line start or word boundary.
 //!
 //! The matcher works on any `&[u8]` and reports byte spans into it; a caller that feeds
 //! a transformed view of a blob (decoded base64, re-encoded UTF-16) maps spans back.
@@ -16,6 +23,7 @@
 //! and flagged ([`RawMatch::weak`]) instead of being dropped.
 
 pub mod checksum;
+pub mod context;
 pub mod entropy;
 pub mod filters;
 pub mod strength;
@@ -42,6 +50,10 @@ pub struct RawMatch {
     pub context: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
+    /// How sure the matcher is: the rule's confidence, raised to high for a validated
+    /// checksum and to medium for a long random generic value under a secret's name, or
+    /// lowered to low for a value under a bare `key`.
+    pub confidence: Confidence,
     /// A weak password in a credential file: reported, but at low severity with a note.
     pub weak: bool,
 }
@@ -68,6 +80,8 @@ pub struct Scratch {
     /// Rules with at least one window in the current blob.
     touched: Vec<usize>,
     matches: Vec<RawMatch>,
+    /// Spans that have a provider's format but failed its validation: negatives for all rules.
+    rejected: Vec<Range<usize>>,
     /// Path-scoped rules whose `paths` match the current blob's path.
     in_scope: Vec<usize>,
     glob_hits: Vec<usize>,
@@ -164,6 +178,7 @@ impl Matcher {
         scratch.windows.resize_with(rules.len(), Vec::new);
         scratch.touched.clear();
         scratch.matches.clear();
+        scratch.rejected.clear();
         self.mark_scope(path, scratch);
 
         for hit in self.keywords.find_iter(bytes) {
@@ -205,31 +220,59 @@ impl Matcher {
                 continue;
             };
             for window in scratch.windows[r].drain(..) {
-                let hay = &bytes[window.clone()];
-                for caps in regex.captures_iter(hay) {
+                let mut at = window.start;
+                while at <= window.end {
+                    let Some(caps) = captures(regex, bytes, at, window.end) else {
+                        break;
+                    };
+                    let whole = caps.get(0).expect("group 0 always participates");
+                    at = if whole.end() > whole.start() {
+                        whole.end()
+                    } else {
+                        whole.end() + 1
+                    };
                     let Some(secret) = caps.get(*secret_group) else {
                         continue;
                     };
-                    let whole = caps.get(0).expect("group 0 always participates");
-                    let value = secret.as_bytes();
-                    let Some((entropy, weak)) = accept(rule, value, &caps) else {
-                        continue;
-                    };
-                    let start = window.start + secret.start();
-                    // A template's commented-out sample (`<!-- <password>repopwd</password> -->`
-                    // in Maven's default settings.xml) is documentation, not a stored password.
-                    if weak && in_xml_comment(bytes, start) {
-                        continue;
+                    let span = secret.start()..secret.end();
+                    match judge(rule, bytes, &span, &caps) {
+                        Verdict::Keep {
+                            entropy,
+                            confidence,
+                            weak,
+                        } => {
+                            // A template's commented-out sample (`<!-- <password>repopwd</password> -->`
+                            // in Maven's default settings.xml) is documentation, not a stored password.
+                            if weak && in_xml_comment(bytes, span.start) {
+                                continue;
+                            }
+                            scratch.matches.push(RawMatch {
+                                rule: r,
+                                secret: span,
+                                context: whole.start()..whole.end(),
+                                entropy,
+                                confidence,
+                                weak,
+                            });
+                        }
+                        Verdict::FailedFormat => scratch.rejected.push(span),
+                        Verdict::Drop => {}
                     }
-                    scratch.matches.push(RawMatch {
-                        rule: r,
-                        secret: start..window.start + secret.end(),
-                        context: window.start + whole.start()..window.start + whole.end(),
-                        entropy,
-                        weak,
-                    });
                 }
             }
+        }
+        if !scratch.rejected.is_empty() {
+            // Bytes that failed a provider's validation are no secret for a generic rule or a
+            // container rule (a URL holding them). A provider rule that recognises the same
+            // bytes by its own prefix (a TeamCity token is JWT-shaped) still stands.
+            let rejected = &scratch.rejected;
+            scratch.matches.retain(|m| {
+                let overlaps = rejected
+                    .iter()
+                    .any(|x| x.start < m.secret.end && m.secret.start < x.end);
+                let rule = &rules[m.rule];
+                !overlaps || (!rule.generic && keyword_prefix(rule, &bytes[m.secret.clone()]) > 0)
+            });
         }
         resolve(&self.rules, &mut scratch.matches)
     }
@@ -245,6 +288,15 @@ impl Matcher {
         for &g in &scratch.glob_hits {
             scratch.in_scope.push(self.glob_rules[g]);
         }
+    }
+}
+
+impl Scratch {
+    /// Spans of the last scanned bytes that have a provider's format but failed its
+    /// validation: callers that scan derived views of the same bytes (decoded segments)
+    /// treat them as negatives too.
+    pub fn rejected(&self) -> &[Range<usize>] {
+        &self.rejected
     }
 }
 
@@ -266,59 +318,147 @@ fn path_globs(rules: &RuleSet) -> (GlobSet, Vec<usize>) {
     (set, owners)
 }
 
-/// Runs the post-regex checks; returns the secret's entropy, and whether it is a weak
-/// password in a credential file, if the match stands.
-fn accept(
+/// Length of the longest rule keyword `value` starts with (`ghp_`, `AKIA`), or 0.
+fn keyword_prefix(rule: &crate::rules::Rule, value: &[u8]) -> usize {
+    rule.keywords
+        .iter()
+        .filter(|k| value.len() > k.len() && value[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Runs `regex` on `bytes[..end]` from `at`, so that assertions see the bytes before `at`.
+/// A match that ends exactly at a window edge cut mid-line may owe that end to the cut
+/// (`$`, `\b`); it is run again on the whole line to get the real verdict.
+fn captures<'h>(
+    regex: &regex::bytes::Regex,
+    bytes: &'h [u8],
+    at: usize,
+    end: usize,
+) -> Option<regex::bytes::Captures<'h>> {
+    let caps = regex.captures_at(&bytes[..end], at)?;
+    let cut_mid_line = end < bytes.len() && bytes[end] != b'\n';
+    let whole = caps.get(0).expect("group 0 always participates");
+    if cut_mid_line && whole.end() == end {
+        let line_end = line_end_within(bytes, end, 64 * 1024);
+        return regex.captures_at(&bytes[..line_end], at);
+    }
+    Some(caps)
+}
+
+/// What the post-regex checks decided about one match.
+enum Verdict {
+    /// A finding, with the secret's entropy and the match's confidence; `weak` marks a weak
+    /// password in a credential file.
+    Keep {
+        entropy: f64,
+        confidence: Confidence,
+        weak: bool,
+    },
+    /// Not a secret for this rule.
+    Drop,
+    /// The provider's format, but its validation failed: not a secret for any rule.
+    FailedFormat,
+}
+
+/// Runs the post-regex checks on the secret at `span`.
+fn judge(
     rule: &crate::rules::Rule,
-    value: &[u8],
+    bytes: &[u8],
+    span: &Range<usize>,
     caps: &regex::bytes::Captures<'_>,
-) -> Option<(f64, bool)> {
-    if value.is_empty() {
-        return None;
+) -> Verdict {
+    let value = &bytes[span.clone()];
+    if value.is_empty() || rule.exclude.iter().any(|x| x.is_match(value)) {
+        return Verdict::Drop;
+    }
+    if let Some(checksum) = rule.checksum {
+        // A checksum-valid token is real by definition: no placeholder or entropy guess
+        // overrides it, and a failed one is no secret at all.
+        if !checksum::validate(checksum, value) {
+            return Verdict::FailedFormat;
+        }
+        return Verdict::Keep {
+            entropy: entropy::shannon(value),
+            confidence: Confidence::High,
+            weak: false,
+        };
     }
     let entropy = entropy::shannon(value);
-    if is_placeholder(value, entropy) {
-        return None;
-    }
-    if rule.exclude.iter().any(|x| x.is_match(value)) {
-        return None;
-    }
     if rule.credential_file {
         // The file itself is the leak: only a stand-in or a reference is not a finding.
-        if filters::is_reference(value) {
-            return None;
+        if is_placeholder(value, entropy) || filters::is_reference(value) {
+            return Verdict::Drop;
         }
-        return Some((entropy, strength::is_weak(value, entropy, rule.min_entropy)));
+        return Verdict::Keep {
+            entropy,
+            confidence: rule.confidence,
+            weak: strength::is_weak(value, entropy, rule.min_entropy),
+        };
     }
     if rule.min_entropy.is_some_and(|min| entropy < min) {
-        return None;
+        return Verdict::Drop;
     }
-    if rule.checksum.is_some_and(|c| !checksum::validate(c, value)) {
-        return None;
+    if !rule.generic {
+        let prefix = keyword_prefix(rule, value);
+        // A prefixed token (`AKIA…`, `LTAI…`, `AIza…`) must be a whole token; a secret the
+        // regex delimits by its context (a password after `user/` in a JDBC URL) is judged
+        // by that context instead.
+        let partial = prefix > 0
+            && (context::is_embedded(bytes, span) || context::in_digest_token(bytes, span));
+        if partial
+            || filters::is_provider_placeholder(&without_chance_angles(value, entropy), prefix)
+        {
+            return Verdict::Drop;
+        }
+        return Verdict::Keep {
+            entropy,
+            confidence: rule.confidence,
+            weak: false,
+        };
     }
-    if rule.generic {
-        if let Some(name) = caps.name("name") {
-            if !filters::is_secret_name(name.as_bytes()) {
-                return None;
+    let name = caps.name("name").map(|n| n.as_bytes());
+    let verdict = name.map_or(filters::NameVerdict::Secret, filters::name_verdict);
+    let value_context = filters::ValueContext {
+        name,
+        before: context::before_on_line(bytes, span.start, 256),
+    };
+    if is_placeholder(value, entropy) {
+        return Verdict::Drop;
+    }
+    let judged = without_chance_angles(value, entropy);
+    match filters::check_generic_value(&judged, rule.min_entropy, value_context, verdict) {
+        None => Verdict::Drop,
+        Some(generic) => {
+            let confidence = match verdict {
+                filters::NameVerdict::Key => Confidence::Low,
+                _ if generic.strong => rule.confidence.max(Confidence::Medium),
+                _ => rule.confidence,
+            };
+            Verdict::Keep {
+                entropy,
+                confidence,
+                weak: false,
             }
         }
-        if filters::reject_generic_value(value, rule.min_entropy) {
-            return None;
-        }
     }
-    Some((entropy, false))
 }
 
 /// [`filters::is_placeholder`], except that `<` and `>` do not make a long random value a
 /// placeholder: they mark `<API_KEY>`-style stand-ins, but framework salts drawn from a
 /// punctuation alphabet (WordPress keys) contain them by chance.
 fn is_placeholder(value: &[u8], entropy: f64) -> bool {
+    filters::is_placeholder(&without_chance_angles(value, entropy))
+}
+
+/// `value` without `<` and `>` when it is long and random enough for them to be chance.
+fn without_chance_angles(value: &[u8], entropy: f64) -> std::borrow::Cow<'_, [u8]> {
     let angle = |b: &u8| matches!(b, b'<' | b'>');
     if value.len() >= 40 && entropy >= 4.5 && value.iter().any(angle) {
-        let without: Vec<u8> = value.iter().copied().filter(|b| !angle(b)).collect();
-        return filters::is_placeholder(&without);
+        return value.iter().copied().filter(|b| !angle(b)).collect();
     }
-    filters::is_placeholder(value)
+    std::borrow::Cow::Borrowed(value)
 }
 
 /// Whether `pos` lies inside an XML/HTML comment (`<!-- … -->`) opened before it.
@@ -345,7 +485,8 @@ fn binary_eligible(rule: &crate::rules::Rule) -> bool {
 }
 
 /// Deduplicates, applies companion requirements, and keeps one match per location:
-/// provider rules beat generic ones, then higher confidence, then the longer secret.
+/// provider rules beat generic ones, then higher confidence (the match's, then the rule's),
+/// then higher severity, then the longer secret.
 fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
     if rules.rules.iter().any(|r| r.requires.is_some()) {
         let mut positions: std::collections::HashMap<usize, Vec<usize>> = Default::default();
@@ -366,8 +507,11 @@ fn resolve(rules: &RuleSet, matches: &mut Vec<RawMatch>) -> Vec<RawMatch> {
     }
     let rank = |m: &RawMatch| {
         let rule = &rules.rules[m.rule];
+        // The rule's own confidence breaks ties between a raised generic match and a
+        // rule that is medium by design (an API-key header beats a generic assignment).
         (
             !rule.generic,
+            m.confidence,
             rule.confidence,
             rule.severity,
             m.secret.len(),

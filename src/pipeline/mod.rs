@@ -113,13 +113,30 @@ pub fn scan_blob(
         Content::Text
     };
     let matches = ctx.matcher.scan(bytes, content, path, scratch);
+    // A token that failed its format check is not a secret, nor is anything decoded from it.
+    let rejected = scratch.rejected().to_vec();
     let mut findings = if matches.is_empty() {
         Vec::new()
     } else {
         finding::build(ctx.matcher.rules(), bytes, &matches)
     };
     if content == Content::Text && ctx.decode_depth > 0 {
-        let decoded = scan_decoded(ctx, bytes, &matches, path, scratch);
+        let mut decoded = scan_decoded(ctx, bytes, &matches, path, scratch);
+        // Nothing decoded from a token that failed its format check is a secret, and a
+        // segment inside a token a provider rule already reported (a JWT's payload) is
+        // that token's content, not a second secret.
+        let rules = &ctx.matcher.rules().rules;
+        decoded.retain(|d| {
+            let in_rejected = rejected
+                .iter()
+                .any(|x| x.start < d.segment.end && d.segment.start < x.end);
+            let in_token = matches.iter().any(|m| {
+                !rules[m.rule].generic
+                    && m.secret.start <= d.segment.start
+                    && d.segment.end <= m.secret.end
+            });
+            !in_rejected && !in_token
+        });
         if !decoded.is_empty() {
             merge_decoded(ctx.matcher.rules(), &mut findings, &matches, decoded);
         }

@@ -175,8 +175,17 @@ pub fn write_summary(
         human_bytes(rate)
     )?;
     let mut notes = Vec::new();
-    if opts.suppressed > 0 {
-        notes.push(format!("{} suppressed", opts.suppressed));
+    if opts.suppressed.total() > 0 {
+        let forms: Vec<String> = opts
+            .suppressed
+            .by_form()
+            .map(|(form, n)| format!("{n} {}", form.as_str()))
+            .collect();
+        notes.push(format!(
+            "{} suppressed ({})",
+            opts.suppressed.total(),
+            forms.join(", ")
+        ));
     }
     if s.binary > 0 {
         notes.push(format!(

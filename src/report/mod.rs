@@ -31,8 +31,8 @@ pub struct ReportOptions {
     pub color: bool,
     /// Errors reported during the scan, for the summary.
     pub errors: usize,
-    /// Findings suppressed by allow-comments or baselines, for the summary.
-    pub suppressed: usize,
+    /// Findings suppressed by allow markers, the config allowlist or the baseline, by form.
+    pub suppressed: crate::finding::allow::Suppressed,
 }
 
 /// Writes `outcome` in `format`.

@@ -79,8 +79,28 @@ pub fn build(outcome: &Outcome, rules: &RuleSet, opts: &ReportOptions) -> sarif:
         .build();
     let run = sarif::Run::builder()
         .tool(sarif::Tool::from(driver))
-        .results(results)
-        .build();
+        .results(results);
+    // Suppressed findings are not results; their count by form goes in the run's properties.
+    let run = if opts.suppressed.total() > 0 {
+        let by_form: BTreeMap<&str, usize> = opts
+            .suppressed
+            .by_form()
+            .map(|(form, n)| (form.as_str(), n))
+            .collect();
+        let mut props = BTreeMap::new();
+        props.insert(
+            "suppressed".to_string(),
+            json!({"total": opts.suppressed.total(), "by_form": by_form}),
+        );
+        run.properties(
+            sarif::PropertyBag::builder()
+                .additional_properties(props)
+                .build(),
+        )
+        .build()
+    } else {
+        run.build()
+    };
     sarif::Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
