@@ -2,7 +2,7 @@
 //! real `git commit`s; the pre-commit framework manifest; the GitHub Action's script.
 
 mod action;
-mod pre_commit;
+pub(crate) mod pre_commit;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

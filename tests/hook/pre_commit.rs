@@ -53,7 +53,7 @@ assert hooks[0]["language"] == "python" and hooks[0]["entry"] == "keyhound hook 
 }
 
 /// Whether the opt-in pre-commit tests run; prints why not otherwise.
-pub(super) fn opted_in(what: &str) -> bool {
+pub(crate) fn opted_in(what: &str) -> bool {
     if std::env::var_os("KEYHOUND_TEST_PRE_COMMIT").is_some() {
         return true;
     }
@@ -62,7 +62,7 @@ pub(super) fn opted_in(what: &str) -> bool {
 }
 
 /// The `pre-commit` client: `$KEYHOUND_PRE_COMMIT`, else `pre-commit` on PATH.
-pub(super) fn pre_commit_exe() -> PathBuf {
+pub(crate) fn pre_commit_exe() -> PathBuf {
     if let Some(exe) = std::env::var_os("KEYHOUND_PRE_COMMIT") {
         return exe.into();
     }
@@ -80,7 +80,7 @@ pub(super) fn pre_commit_exe() -> PathBuf {
 
 /// PATH with `first` in front and no directory holding cargo, rustup or keyhound, so a
 /// hook that needs a toolchain (or picks up another keyhound) cannot pass.
-pub(super) fn path_without_toolchain(first: &Path) -> std::ffi::OsString {
+pub(crate) fn path_without_toolchain(first: &Path) -> std::ffi::OsString {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let rest = std::env::split_paths(&path).filter(|d| {
         !["cargo", "rustup", "keyhound"]
@@ -92,7 +92,7 @@ pub(super) fn path_without_toolchain(first: &Path) -> std::ffi::OsString {
 }
 
 /// A git repository holding `files` (relative path, contents), committed; returns its HEAD.
-pub(super) fn hooks_repo(dir: &TestEnv, files: &[(&str, &[u8])]) -> String {
+pub(crate) fn hooks_repo(dir: &TestEnv, files: &[(&str, &[u8])]) -> String {
     dir.git_init();
     for (rel, contents) in files {
         dir.write(rel, contents);
@@ -102,7 +102,7 @@ pub(super) fn hooks_repo(dir: &TestEnv, files: &[(&str, &[u8])]) -> String {
 }
 
 /// Runs `pre-commit ARGS` in `repo` with `path` as PATH and its own cache `home`.
-pub(super) fn pre_commit(
+pub(crate) fn pre_commit(
     repo: &Path,
     args: &[&str],
     path: &std::ffi::OsStr,
@@ -235,7 +235,7 @@ fn config(url: &Path, rev: &str, id: &str) -> String {
 /// `.pre-commit-config.yaml` is written: `run --all-files` passes on a clean repository
 /// and fails on a committed secret, and `git commit` with the installed hook blocks a
 /// staged secret (and only reports the staged file).
-pub(super) fn check_hook_scans_what_it_is_given(
+pub(crate) fn check_hook_scans_what_it_is_given(
     repo: &TestEnv,
     path: &std::ffi::OsStr,
     home: &Path,
