@@ -218,7 +218,7 @@ pub enum HookCommand {
     /// Takes every `keyhound scan` option. `.keyhound-baseline.json` in the current
     /// directory is used as the baseline unless `--baseline` is given. Exit status as for
     /// `scan`: 0 clean, 1 findings (commit blocked), 2 error.
-    Run(ScanArgs),
+    Run(Box<ScanArgs>),
     /// Remove the hook keyhound installed and restore any backup.
     Uninstall {
         /// The repository (default: the current directory).

@@ -224,3 +224,57 @@ fn mirror_hook_installs_the_wheel(work: &TestEnv, dist: &Path, user_bin: &Path) 
         start.elapsed().as_secs_f64()
     );
 }
+
+/// `cargo install keyhound` builds from the published crate, so the crate must carry what
+/// build.rs embeds (every rules/*.toml) and leave out the release tooling.
+#[test]
+fn published_crate_holds_the_rules_and_build_script() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(util::repo_root())
+        .output()
+        .expect("run cargo package --list");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    for file in [
+        "build.rs",
+        "Cargo.toml",
+        "Cargo.lock",
+        "src/main.rs",
+        "src/lib.rs",
+        "README.md",
+    ] {
+        assert!(
+            listed.iter().any(|l| l == file),
+            "{file} is not packaged: {listed:?}"
+        );
+    }
+    let rules = std::fs::read_dir(util::repo_root().join("rules")).expect("read rules/");
+    for rule in rules {
+        let name = format!(
+            "rules/{}",
+            rule.expect("an entry").file_name().to_string_lossy()
+        );
+        assert!(listed.contains(&name), "{name} is not packaged");
+    }
+    for left_out in ["action.yml", "pyproject.toml", ".pre-commit-hooks.yaml"] {
+        assert!(
+            !listed.iter().any(|l| l == left_out),
+            "{left_out} is packaged"
+        );
+    }
+    assert!(
+        !listed
+            .iter()
+            .any(|l| l.starts_with("pre-commit-mirror/") || l.starts_with("scripts/")),
+        "{listed:?}"
+    );
+}

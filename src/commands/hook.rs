@@ -15,7 +15,7 @@ pub fn run(command: HookCommand) -> anyhow::Result<ExitStatus> {
     match command {
         HookCommand::Install { force, chain, repo } => install(&repo, force, chain),
         HookCommand::Uninstall { repo } => uninstall(&repo),
-        HookCommand::Run(args) => run_check(args),
+        HookCommand::Run(args) => run_check(*args),
     }
 }
 
