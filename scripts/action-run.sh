@@ -14,8 +14,19 @@
 #   INPUT_SARIF_FILE         where to write SARIF (default keyhound.sarif)
 #   INPUT_BASELINE, INPUT_CONFIG, INPUT_ARGS (extra arguments, split on whitespace)
 #   GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP
+#   INPUT_UPLOAD_SARIF       true | false (default true): whether the upload step runs
 #   EVENT_BEFORE             github.event.before (push)
 #   EVENT_BASE_SHA, EVENT_HEAD_SHA   the pull request's (or merge group's) base and head
+#   EVENT_PR_NUMBER          the pull request's number (to fetch refs/pull/N/head)
+#   EVENT_HEAD_REPO          the pull request head's repository (owner/name)
+#   GITHUB_REPOSITORY, GITHUB_ACTOR
+#
+# Outputs: exit-code, sarif-file, category (the code-scanning category of this mode, so
+# a push scan does not close the alerts of a full-history scan), upload (true|false).
+#
+# Scope never changes silently: commits of the event that the clone lacks are fetched
+# from origin; a pull request whose commits cannot be fetched fails; a push whose old
+# tip is gone for good (force push) scans the full history and says so in the summary.
 set -uo pipefail
 
 keyhound=${KEYHOUND:-keyhound}
@@ -24,6 +35,7 @@ mode=${INPUT_MODE:-auto}
 fail_on_findings=${INPUT_FAIL_ON_FINDINGS:-true}
 sarif_file=${INPUT_SARIF_FILE:-keyhound.sarif}
 event=${GITHUB_EVENT_NAME:-}
+upload_sarif=${INPUT_UPLOAD_SARIF:-true}
 zero_sha=0000000000000000000000000000000000000000
 
 # Workflow commands: one line each, with %, CR and LF escaped as the runner expects.
@@ -57,6 +69,14 @@ case $fail_on_findings in
         exit 2
         ;;
 esac
+case $upload_sarif in
+    true | True | TRUE) upload_sarif=true ;;
+    false | False | FALSE) upload_sarif=false ;;
+    *)
+        error "upload-sarif must be true or false, not '$upload_sarif'"
+        exit 2
+        ;;
+esac
 case $mode in
     auto | full | working-tree) ;;
     *)
@@ -78,15 +98,20 @@ fi
 scan=()
 scope=
 uses_git=false
+category=
+# Said in the job summary when the scan differs from what the event describes.
+scope_note=
 history() {
     scan=(--history "$path")
     scope="the full git history of $path"
     uses_git=true
+    category=keyhound/full-history
 }
 range() {
     scan=(--range "$1..$2" "$path")
     scope="the commits in $1..$2"
     uses_git=true
+    category=keyhound/$3
 }
 have_commit() {
     git -C "$path" cat-file -e "$1^{commit}" 2>/dev/null
@@ -95,6 +120,7 @@ have_commit() {
 if [ "$mode" = working-tree ]; then
     scan=("$path")
     scope="the files in $path"
+    category=keyhound/working-tree
 elif [ "$mode" = full ]; then
     history
 else
@@ -104,7 +130,7 @@ else
                 error "the $event event has no base commit; set mode: full or mode: working-tree"
                 exit 2
             fi
-            range "$EVENT_BASE_SHA" "${EVENT_HEAD_SHA:-${GITHUB_SHA:-HEAD}}"
+            range "$EVENT_BASE_SHA" "${EVENT_HEAD_SHA:-${GITHUB_SHA:-HEAD}}" pull-request
             ;;
         push)
             before=${EVENT_BEFORE:-}
@@ -112,7 +138,7 @@ else
                 # A new branch or tag: there is no previous tip to diff against.
                 history
             else
-                range "$before" "${GITHUB_SHA:-HEAD}"
+                range "$before" "${GITHUB_SHA:-HEAD}" push
             fi
             ;;
         *)
@@ -129,6 +155,18 @@ fi
 if [ "$uses_git" = true ] && [ "$shallow" = true ]; then
     warning "the checkout is shallow, so keyhound cannot see all of $scope. Set fetch-depth: 0 on actions/checkout (with: fetch-depth: 0)."
 fi
+# Fetches commit $1 from origin, for a PR also its head ref; true if it is then present.
+fetch_commit() {
+    git -C "$path" remote get-url origin >/dev/null 2>&1 || return 1
+    echo "keyhound: commit $1 is not in the clone; fetching it from origin"
+    if [ -n "${EVENT_PR_NUMBER:-}" ]; then
+        git -C "$path" fetch --quiet --no-tags origin \
+            "+refs/pull/$EVENT_PR_NUMBER/head:refs/remotes/origin/keyhound-pr-$EVENT_PR_NUMBER" || true
+    fi
+    have_commit "$1" || git -C "$path" fetch --quiet --no-tags origin "$1" || true
+    have_commit "$1"
+}
+
 if [ "${scan[0]}" = --range ]; then
     for commit in "${scan[1]%%..*}" "${scan[1]##*..}"; do
         if have_commit "$commit"; then
@@ -138,11 +176,36 @@ if [ "${scan[0]}" = --range ]; then
             error "commit $commit is not in the shallow checkout; set fetch-depth: 0 on actions/checkout"
             exit 2
         fi
-        # Not shallow: the old tip of a force push, or a base that was rewritten.
-        warning "commit $commit is not in the repository (force push?); scanning the full history instead"
+        if fetch_commit "$commit"; then
+            continue
+        fi
+        if [ "$event" != push ]; then
+            error "commit $commit of this $event event is not in the repository and cannot be fetched from origin, so $scope cannot be scanned; nothing else was scanned instead. Check out the pull request's head (actions/checkout with ref: the head SHA and fetch-depth: 0), or set mode: full"
+            exit 2
+        fi
+        # A force push: the old tip is gone, so the pushed commits cannot be told apart.
+        scope_note="The push's previous tip $commit is gone (force push?), so keyhound scanned the full history instead of $scope."
+        warning "$scope_note"
         history
         break
     done
+fi
+
+# Code scanning rejects uploads from pull requests of forks and Dependabot (read-only
+# token); skip them with a note instead of failing the job.
+upload=$upload_sarif
+upload_note=
+if [ "$upload" = true ] && [ "$event" = pull_request ]; then
+    if [ -n "${EVENT_HEAD_REPO:-}" ] && [ -n "${GITHUB_REPOSITORY:-}" ] && [ "$EVENT_HEAD_REPO" != "$GITHUB_REPOSITORY" ]; then
+        upload=false
+        upload_note="SARIF was not uploaded to code scanning: this pull request comes from the fork $EVENT_HEAD_REPO, whose token cannot write security events. The findings are in the log and below."
+    elif [ "${GITHUB_ACTOR:-}" = "dependabot[bot]" ]; then
+        upload=false
+        upload_note="SARIF was not uploaded to code scanning: Dependabot's pull requests get a read-only token. The findings are in the log and below."
+    fi
+    if [ -n "$upload_note" ]; then
+        command_line notice "$upload_note"
+    fi
 fi
 
 checklist=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/keyhound-checklist.XXXXXX") || exit 2
@@ -173,8 +236,12 @@ echo "+ $keyhound ${args[*]}"
 status=$?
 
 set_output exit-code "$status"
+set_output category "$category"
 if [ -s "$sarif_file" ]; then
     set_output sarif-file "$sarif_file"
+    set_output upload "$upload"
+else
+    set_output upload false
 fi
 
 {
@@ -184,6 +251,14 @@ fi
         *) echo "**keyhound**: the scan of $scope failed (exit status $status); see the job log." ;;
     esac
     echo
+    if [ -n "$scope_note" ]; then
+        echo "> **Note:** $scope_note"
+        echo
+    fi
+    if [ -n "$upload_note" ]; then
+        echo "> **Note:** $upload_note"
+        echo
+    fi
     if [ "$status" = 1 ] && [ -s "$checklist" ]; then
         cat "$checklist"
         echo

@@ -231,6 +231,13 @@ pub enum HookCommand {
         #[arg(long, value_name = "DIR", default_value = ".")]
         repo: PathBuf,
     },
+    /// Run the pre-commit check: scan the FILEs given (as the pre-commit framework passes
+    /// them), or the staged changes when none are given; on findings, say how to proceed.
+    ///
+    /// Takes every `keyhound scan` option. `.keyhound-baseline.json` in the current
+    /// directory is used as the baseline unless `--baseline` is given. Exit status as for
+    /// `scan`: 0 clean, 1 findings (commit blocked), 2 error.
+    Run(Box<ScanArgs>),
     /// Remove the hook keyhound installed and restore any backup.
     Uninstall {
         /// The repository (default: the current directory).

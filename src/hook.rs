@@ -264,6 +264,24 @@ pub fn script(chain: bool, installed_by: Option<&Path>) -> String {
         .replace("@INSTALLED_BY@", &installed_by)
         .replace("@BACKUP_NAME@", BACKUP_NAME)
         .replace("@BASELINE@", BASELINE_FILE)
+        .replace("@ADVICE@", &blocked_advice("the staged changes contain"))
+}
+
+/// What a blocked commit says after the findings: `what` completes "commit blocked:
+/// {what} the secrets listed above". Shared by the git hook and `keyhound hook run`
+/// (the pre-commit framework's hook), so both give the same advice.
+pub fn blocked_advice(what: &str) -> String {
+    format!(
+        "keyhound: commit blocked: {what} the secrets listed above.\n\
+         \x20 - Remove each secret from the file and load it at run time instead, from an\n\
+         \x20   environment variable or a secret manager. If it was ever pushed or shared,\n\
+         \x20   revoke and rotate it as well.\n\
+         \x20 - A false positive? Add a comment with `keyhound:allow` on that line\n\
+         \x20   (or `keyhound:allow RULE-ID` to allow only that rule).\n\
+         \x20 - Accepted findings: record them in the baseline, which this hook reads:\n\
+         \x20     keyhound scan --write-baseline {BASELINE_FILE}\n\
+         \x20 - To skip this check once (the secret will be committed): git commit --no-verify"
+    )
 }
 
 /// A path as `sh` sees it (forward slashes, also for Git for Windows' shell).
@@ -401,15 +419,7 @@ case $status in
     1)
         cat >&2 <<'EOF'
 
-keyhound: commit blocked: the staged changes contain the secrets listed above.
-  - Remove each secret from the file and load it at run time instead, from an
-    environment variable or a secret manager. If it was ever pushed or shared,
-    revoke and rotate it as well.
-  - A false positive? Add a comment with `keyhound:allow` on that line
-    (or `keyhound:allow RULE-ID` to allow only that rule).
-  - Accepted findings: record them in the baseline, which this hook reads:
-      keyhound scan --write-baseline .keyhound-baseline.json
-  - To skip this check once (the secret will be committed): git commit --no-verify
+@ADVICE@
 EOF
         exit 1
         ;;
@@ -453,7 +463,13 @@ mod tests {
     #[test]
     fn no_placeholder_is_left() {
         let text = script(true, Some(Path::new("/k")));
-        for placeholder in ["@CHAIN@", "@INSTALLED_BY@", "@BACKUP_NAME@", "@BASELINE@"] {
+        for placeholder in [
+            "@CHAIN@",
+            "@INSTALLED_BY@",
+            "@BACKUP_NAME@",
+            "@BASELINE@",
+            "@ADVICE@",
+        ] {
             assert!(
                 !text.contains(placeholder),
                 "{placeholder} left in the hook"

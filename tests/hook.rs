@@ -2,7 +2,7 @@
 //! real `git commit`s; the pre-commit framework manifest; the GitHub Action's script.
 
 mod action;
-mod pre_commit;
+pub(crate) mod pre_commit;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -578,4 +578,109 @@ fn keyhound_env_var_comes_first_and_scan_errors_block() {
     );
     assert!(run.stderr.contains("--no-verify"), "{}", run.stderr);
     assert_eq!(commit_count(&env), 1);
+}
+
+/// A repository with one commit and no hook, for `keyhound hook run`.
+fn repo_without_hook() -> TestEnv {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("README.md", "# demo\n");
+    env.commit_all("initial", "2024-01-01T00:00:00Z");
+    env
+}
+
+#[test]
+fn hook_run_scans_the_files_it_is_given_and_says_how_to_proceed() {
+    let env = repo_without_hook();
+    let secret = fake::github_pat("hookrunfiles");
+    // Committed, not staged: only the named files count, not the index.
+    env.write(
+        "app/settings.py",
+        format!("# app\n{}", secret_line(&secret)),
+    );
+    env.write("other.py", secret_line(&fake::github_pat("hookrunother")));
+    env.write("clean.txt", "nothing here\n");
+    let run = keyhound_in(env.path(), &["hook", "run", "app/settings.py", "clean.txt"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("app/settings.py"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2:"),
+        "line of the finding:\n{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("other.py"),
+        "scanned an unnamed file:\n{}",
+        run.stdout
+    );
+    for advice in [
+        "commit blocked: the files to be committed contain",
+        "keyhound:allow",
+        "git commit --no-verify",
+    ] {
+        assert!(
+            run.stderr.contains(advice),
+            "missing {advice:?}:\n{}",
+            run.stderr
+        );
+    }
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(!all.contains(&secret), "full secret printed:\n{all}");
+
+    let clean = keyhound_in(env.path(), &["hook", "run", "clean.txt", "README.md"]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+    assert!(!clean.stderr.contains("commit blocked"), "{}", clean.stderr);
+}
+
+#[test]
+fn hook_run_without_files_scans_the_index() {
+    let env = repo_without_hook();
+    let secret = fake::github_pat("hookrunstaged");
+    env.write("staged.py", secret_line(&secret));
+    let unstaged = keyhound_in(env.path(), &["hook", "run"]);
+    assert_eq!(unstaged.code, 0, "{}{}", unstaged.stdout, unstaged.stderr);
+    env.git(&["add", "staged.py"]);
+    let staged = keyhound_in(env.path(), &["hook", "run"]);
+    assert_eq!(staged.code, 1, "{}{}", staged.stdout, staged.stderr);
+    assert!(staged.stdout.contains("staged.py"), "{}", staged.stdout);
+    assert!(
+        staged
+            .stderr
+            .contains("commit blocked: the staged changes contain"),
+        "{}",
+        staged.stderr
+    );
+}
+
+#[test]
+fn hook_run_reads_the_baseline_at_the_top_of_the_work_tree() {
+    let env = repo_without_hook();
+    env.write(
+        "known.py",
+        secret_line(&fake::github_pat("hookrunbaseline")),
+    );
+    let write = keyhound_in(
+        env.path(),
+        &[
+            "scan",
+            "known.py",
+            "--write-baseline",
+            ".keyhound-baseline.json",
+        ],
+    );
+    assert_eq!(write.code, 1, "{}{}", write.stdout, write.stderr);
+    let run = keyhound_in(env.path(), &["hook", "run", "known.py"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // An explicit --baseline wins over the default file (a missing one is an error).
+    let explicit = keyhound_in(
+        env.path(),
+        &[
+            "hook",
+            "run",
+            "--baseline",
+            "missing-baseline.json",
+            "known.py",
+        ],
+    );
+    assert_eq!(explicit.code, 2, "{}{}", explicit.stdout, explicit.stderr);
 }

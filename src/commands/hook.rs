@@ -1,19 +1,45 @@
-//! `keyhound hook install` and `keyhound hook uninstall`: glue between the command line
+//! `keyhound hook install`, `hook uninstall` and `hook run`: glue between the command line
 //! and [`crate::hook`], and the messages that say what happened.
 #![allow(clippy::print_stdout)]
 
+use std::io::Write as _;
 use std::path::Path;
 
-use crate::cli::HookCommand;
+use crate::cli::{HookCommand, ScanArgs};
+use crate::config::ScanConfig;
 use crate::exit::ExitStatus;
-use crate::hook::{self, InstallOptions, Installed, Uninstalled, BACKUP_NAME};
+use crate::hook::{self, InstallOptions, Installed, Uninstalled, BACKUP_NAME, BASELINE_FILE};
 
 /// Runs one `keyhound hook` subcommand.
 pub fn run(command: HookCommand) -> anyhow::Result<ExitStatus> {
     match command {
         HookCommand::Install { force, chain, repo } => install(&repo, force, chain),
         HookCommand::Uninstall { repo } => uninstall(&repo),
+        HookCommand::Run(args) => run_check(*args),
     }
+}
+
+/// The pre-commit check. The framework stashes unstaged changes before it runs hooks, so
+/// the files it names hold exactly what will be committed; `pre-commit run --all-files`
+/// names every tracked file. Without file names (git's own hook) the index is read.
+fn run_check(mut args: ScanArgs) -> anyhow::Result<ExitStatus> {
+    let files = !args.paths.is_empty();
+    args.staged = !files;
+    if args.baseline.is_none() && Path::new(BASELINE_FILE).is_file() {
+        args.baseline = Some(BASELINE_FILE.into());
+    }
+    let status = super::scan::run(ScanConfig::from_args(args)?)?;
+    if status == ExitStatus::Findings {
+        let what = if files {
+            "the files to be committed contain"
+        } else {
+            "the staged changes contain"
+        };
+        let mut err = std::io::stderr().lock();
+        // Best effort: the exit status already blocks the commit.
+        let _ = writeln!(err, "\n{}", hook::blocked_advice(what));
+    }
+    Ok(status)
 }
 
 fn install(repo: &Path, force: bool, chain: bool) -> anyhow::Result<ExitStatus> {

@@ -1,9 +1,15 @@
 //! Tests: the GitHub Action. `action.yml` parses and declares every input it uses; its
 //! scan script (scripts/action-run.sh), run the way a runner would (GITHUB_* variables,
 //! a step-summary file) on temporary repositories, chooses the right scan for each event,
-//! writes SARIF and the checklist, and exits as fail-on-findings says.
+//! writes SARIF and the checklist, and exits as fail-on-findings says. Its install
+//! script (scripts/action-install.sh) is run against a fake release served by
+//! `python3 -m http.server` on 127.0.0.1: a verified download, a checksum mismatch it
+//! must refuse, and the cargo fallback when the release has no binary.
 
 #![allow(clippy::print_stderr)] // notes about skipped checks
+
+mod install;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,6 +67,7 @@ fn action_declares_every_input_it_uses() {
         "fail-on-findings",
         "mode",
         "path",
+        "release-url",
         "sarif-file",
         "upload-sarif",
     ];
@@ -232,7 +239,13 @@ fn run_action(workspace: &Path, runner: &Runner, keyhound: &Path, env: &[(&str, 
         "EVENT_BEFORE",
         "EVENT_BASE_SHA",
         "EVENT_HEAD_SHA",
+        "EVENT_PR_NUMBER",
+        "EVENT_HEAD_REPO",
+        "INPUT_UPLOAD_SARIF",
         "GITHUB_SHA",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_REPOSITORY",
+        "GITHUB_ACTOR",
     ] {
         cmd.env_remove(var);
     }
@@ -478,7 +491,7 @@ fn action_warns_about_shallow_checkouts() {
 }
 
 #[test]
-fn action_falls_back_to_history_when_the_old_tip_is_gone() {
+fn action_scans_the_full_history_after_a_force_push_and_says_so_in_the_summary() {
     let fx = fixture();
     let gone = "1111111111111111111111111111111111111111";
     let push = [
@@ -486,7 +499,223 @@ fn action_falls_back_to_history_when_the_old_tip_is_gone() {
         ("EVENT_BEFORE", gone),
         ("GITHUB_SHA", fx.c3.as_str()),
     ];
-    assert_eq!(scan_args_for(&fx, &push), "scan --history .");
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let run = run_action(fx.env.path(), &runner, &fake, &push);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        calls(&runner.dir).starts_with("scan --history . "),
+        "{}",
+        calls(&runner.dir)
+    );
+    let note = format!("previous tip {gone} is gone (force push?), so keyhound scanned the full history instead of the commits in {gone}..{}", fx.c3);
+    assert!(
+        runner
+            .summary()
+            .contains(&format!("> **Note:** The push's {note}")),
+        "{}",
+        runner.summary()
+    );
+    assert!(
+        run.stdout.contains("::warning title=keyhound::"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        runner
+            .outputs()
+            .contains("category=keyhound/full-history\n"),
+        "{}",
+        runner.outputs()
+    );
+}
+
+#[test]
+fn action_fails_clearly_when_a_pull_requests_commits_cannot_be_fetched() {
+    let fx = fixture();
+    let gone = "2222222222222222222222222222222222222222";
+    let pr = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("EVENT_BASE_SHA", fx.c1.as_str()),
+        ("EVENT_HEAD_SHA", gone),
+        ("EVENT_PR_NUMBER", "7"),
+    ];
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let run = run_action(fx.env.path(), &runner, &fake, &pr);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!("::error title=keyhound::commit {gone} of this pull_request event is not in the repository and cannot be fetched from origin")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("nothing else was scanned instead"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        calls(&runner.dir).is_empty(),
+        "keyhound ran: {}",
+        calls(&runner.dir)
+    );
+}
+
+#[test]
+fn action_fetches_a_pull_request_head_missing_from_the_clone() {
+    // origin has the PR head only under refs/pull/7/head (as GitHub keeps it), so a
+    // clone of its branches lacks it, as with pull_request_target.
+    let fx = fixture();
+    fx.env.git(&["update-ref", "refs/pull/7/head", &fx.c3]);
+    fx.env.git(&["reset", "-q", "--hard", &fx.c1]);
+    let clone = TestEnv::new();
+    let url = format!("file://{}", fx.env.path().display());
+    fx.env.git_in(clone.path(), &["clone", "-q", &url, "repo"]);
+    let repo = clone.path().join("repo");
+    let missing = util::git_command(&repo)
+        .args(["cat-file", "-e", &format!("{}^{{commit}}", fx.c3)])
+        .output()
+        .expect("git cat-file");
+    assert!(!missing.status.success(), "the clone already has the head");
+    let pr = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("EVENT_BASE_SHA", fx.c1.as_str()),
+        ("EVENT_HEAD_SHA", fx.c3.as_str()),
+        ("EVENT_PR_NUMBER", "7"),
+    ];
+    let runner = Runner::new();
+    let run = run_action(&repo, &runner, &keyhound_bin(), &pr);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "commit {} is not in the clone; fetching it from origin",
+            fx.c3
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("scan --range {}..{} .", fx.c1, fx.c3)),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(sarif_results(&repo.join("keyhound.sarif")).len(), 1);
+    assert!(!runner.summary().contains("Note"), "{}", runner.summary());
+}
+
+#[test]
+fn each_mode_uploads_under_its_own_category() {
+    let fx = fixture();
+    let (c1, c3) = (fx.c1.as_str(), fx.c3.as_str());
+    for (env, category) in [
+        (
+            vec![
+                ("GITHUB_EVENT_NAME", "pull_request"),
+                ("EVENT_BASE_SHA", c1),
+                ("EVENT_HEAD_SHA", c3),
+            ],
+            "keyhound/pull-request",
+        ),
+        (
+            vec![
+                ("GITHUB_EVENT_NAME", "push"),
+                ("EVENT_BEFORE", c1),
+                ("GITHUB_SHA", c3),
+            ],
+            "keyhound/push",
+        ),
+        (
+            vec![("GITHUB_EVENT_NAME", "schedule")],
+            "keyhound/full-history",
+        ),
+        (
+            vec![
+                ("GITHUB_EVENT_NAME", "push"),
+                ("EVENT_BEFORE", ZERO_SHA),
+                ("GITHUB_SHA", c3),
+            ],
+            "keyhound/full-history",
+        ),
+        (
+            vec![
+                ("GITHUB_EVENT_NAME", "push"),
+                ("INPUT_MODE", "working-tree"),
+            ],
+            "keyhound/working-tree",
+        ),
+    ] {
+        let runner = Runner::new();
+        let fake = recording_keyhound(&runner.dir, 0);
+        let run = run_action(fx.env.path(), &runner, &fake, &env);
+        assert_eq!(run.code, 0, "{env:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            runner.outputs().contains(&format!("category={category}\n")),
+            "{env:?}: {}",
+            runner.outputs()
+        );
+    }
+    assert!(action_yml().contains("category: ${{ steps.scan.outputs.category }}"));
+    assert!(action_yml().contains("if: always() && steps.scan.outputs.upload == 'true'"));
+}
+
+#[test]
+fn upload_is_skipped_with_a_note_on_pull_requests_from_forks() {
+    let fx = fixture();
+    let pr = |extra: &[(&'static str, &'static str)]| {
+        let mut env = vec![
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("EVENT_BASE_SHA", fx.c1.as_str()),
+            ("EVENT_HEAD_SHA", fx.c3.as_str()),
+            ("GITHUB_REPOSITORY", "acme/app"),
+        ];
+        env.extend_from_slice(extra);
+        let runner = Runner::new();
+        let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &env);
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        (run, runner)
+    };
+    let (run, runner) = pr(&[("EVENT_HEAD_REPO", "mallory/app")]);
+    assert!(
+        runner.outputs().contains("upload=false\n"),
+        "{}",
+        runner.outputs()
+    );
+    assert!(
+        runner.outputs().contains("sarif-file=keyhound.sarif\n"),
+        "{}",
+        runner.outputs()
+    );
+    assert!(
+        run.stdout
+            .contains("::notice title=keyhound::SARIF was not uploaded"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        runner.summary().contains("comes from the fork mallory/app"),
+        "{}",
+        runner.summary()
+    );
+
+    let (_, runner) = pr(&[("EVENT_HEAD_REPO", "acme/app")]);
+    assert!(
+        runner.outputs().contains("upload=true\n"),
+        "{}",
+        runner.outputs()
+    );
+    assert!(!runner.summary().contains("Note"), "{}", runner.summary());
+
+    let (_, runner) = pr(&[
+        ("EVENT_HEAD_REPO", "acme/app"),
+        ("INPUT_UPLOAD_SARIF", "false"),
+    ]);
+    assert!(
+        runner.outputs().contains("upload=false\n"),
+        "{}",
+        runner.outputs()
+    );
+    assert!(!runner.summary().contains("Note"), "{}", runner.summary());
 }
 
 // End to end with the real binary: these need `--range`/`--history` and the SARIF and
