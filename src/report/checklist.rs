@@ -63,6 +63,8 @@ pub struct Occurrence {
     pub in_head: Option<bool>,
     /// History findings: every (path, commit) that introduced the blob.
     pub introduced: Vec<(String, CommitRef)>,
+    /// The encodings undone to find the secret here (`base64`), if it was encoded.
+    pub encoding: Option<String>,
 }
 
 impl From<&Finding> for Occurrence {
@@ -90,6 +92,7 @@ impl From<&Finding> for Occurrence {
                 .iter()
                 .map(|i| (i.path.clone(), commit_ref(&i.commit)))
                 .collect(),
+            encoding: f.encoding.clone(),
         }
     }
 }
@@ -116,6 +119,8 @@ struct ReportEntry {
     in_head: Option<bool>,
     #[serde(default)]
     introduced: Vec<ReportIntroduction>,
+    #[serde(default)]
+    encoding: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +179,7 @@ pub fn occurrences_from_report(
                     .into_iter()
                     .map(|i| (i.path, i.commit))
                     .collect(),
+                encoding: e.encoding,
             })
         })
         .collect()
@@ -305,6 +311,9 @@ pub struct Location {
     pub line: usize,
     /// The commit, for history findings.
     pub commit: Option<String>,
+    /// How the secret is encoded there (`base64`, `base64>base64`), if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 /// One checkbox.
@@ -461,6 +470,7 @@ fn item(group: Vec<Occurrence>, rules: &RuleSet, statuses: &Statuses) -> Item {
                 path: path.to_string(),
                 line: o.line,
                 commit: commit.map(|c| c.commit.clone()),
+                encoding: o.encoding.clone(),
             };
             if !locations.contains(&loc) {
                 locations.push(loc);
@@ -711,6 +721,10 @@ impl Item {
                 format!("message, line {}", l.line)
             } else {
                 code(&format!("{}:{}", l.path, l.line))
+            };
+            let place = match &l.encoding {
+                Some(chain) => format!("{place} (encoded: {})", text(chain)),
+                None => place,
             };
             match &l.commit {
                 Some(c) => writeln!(out, "  - {place} in commit {}", code(short(c)))?,
