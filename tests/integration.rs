@@ -13,6 +13,7 @@ mod decode;
 mod frameworks;
 mod git;
 mod hook;
+mod hostile;
 mod rules;
 mod sarif;
 mod scan;

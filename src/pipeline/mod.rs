@@ -42,6 +42,8 @@ pub struct Stats {
     pub skipped_large: u64,
     /// Files or objects that could not be read.
     pub unreadable: u64,
+    /// Files whose length changed between listing and reading (scanned as read).
+    pub changed: u64,
 }
 
 impl Stats {
@@ -51,6 +53,7 @@ impl Stats {
         self.binary += other.binary;
         self.skipped_large += other.skipped_large;
         self.unreadable += other.unreadable;
+        self.changed += other.changed;
     }
 }
 
@@ -287,7 +290,15 @@ impl Worker<'_, '_> {
             return WalkState::Continue;
         }
         let bytes = match filesystem::read(path, size) {
-            Ok(bytes) => bytes,
+            Ok(read) if read.changed => {
+                self.stats.changed += 1;
+                self.ctx.messages.warn(format!(
+                    "{shown}: changed while being read ({size} bytes when listed); scanned the {} bytes read",
+                    read.bytes.len()
+                ));
+                read.bytes
+            }
+            Ok(read) => read.bytes,
             Err(err) => {
                 self.stats.unreadable += 1;
                 self.ctx

@@ -161,6 +161,9 @@ pub fn write_summary(
             s.skipped_large
         ));
     }
+    if s.changed > 0 {
+        notes.push(format!("{} files changed while being read", s.changed));
+    }
     if s.unreadable > 0 || opts.errors > 0 {
         notes.push(format!(
             "{} could not be read",
