@@ -9,7 +9,7 @@ pub mod builtin;
 pub mod paths;
 pub mod syntax;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -260,14 +260,20 @@ impl RuleSet {
             origin: origin.to_string(),
             message: e.to_string().trim_end().to_string(),
         })?;
+        // Linear in the size of the set: ids are looked up in maps built once per file,
+        // not by a scan of every rule loaded so far.
+        let mut provider_ids: HashMap<String, usize> = (self.providers.iter().enumerate())
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         for p in file.providers {
-            if self.providers.iter().any(|q| q.id == p.id) {
+            if provider_ids.contains_key(&p.id) {
                 return Err(RuleError::Provider {
                     origin: origin.to_string(),
                     provider: p.id,
                     message: "defined twice".into(),
                 });
             }
+            provider_ids.insert(p.id.clone(), self.providers.len());
             self.providers.push(Provider {
                 id: p.id,
                 name: p.name,
@@ -276,9 +282,10 @@ impl RuleSet {
                 steps: p.steps,
             });
         }
+        let mut rule_ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
         for r in file.rules {
-            let rule = compile_rule(origin, r, &self.providers)?;
-            if self.rules.iter().any(|q| q.id == rule.id) {
+            let rule = compile_rule(origin, r, &provider_ids)?;
+            if !rule_ids.insert(rule.id.clone()) {
                 return Err(rule_error(origin, &rule.id, "rule id is defined twice"));
             }
             self.rules.push(rule);
@@ -312,12 +319,13 @@ impl RuleSet {
     /// Removes the rules whose ids are listed, and rules that require one of them
     /// (they could never match). Returns the ids that name no rule.
     pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
+        let known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
         let unknown = ids
             .iter()
-            .filter(|id| !self.rules.iter().any(|r| &r.id == *id))
+            .filter(|id| !known.contains(id.as_str()))
             .cloned()
             .collect();
-        let mut removed: Vec<String> = ids.to_vec();
+        let mut removed: HashSet<String> = ids.iter().cloned().collect();
         loop {
             let dependants: Vec<String> = self
                 .rules
@@ -355,7 +363,11 @@ fn rule_error(origin: &str, rule: &str, message: &str) -> RuleError {
     }
 }
 
-fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<Rule, RuleError> {
+fn compile_rule(
+    origin: &str,
+    r: RuleSyntax,
+    providers: &HashMap<String, usize>,
+) -> Result<Rule, RuleError> {
     let err = |m: &str| rule_error(origin, &r.id, m);
     let id_ok = !r.id.is_empty()
         && r.id
@@ -364,9 +376,8 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
     if !id_ok {
         return Err(err("id must be lowercase letters, digits and '-'"));
     }
-    let provider = providers
-        .iter()
-        .position(|p| p.id == r.provider)
+    let provider = *providers
+        .get(&r.provider)
         .ok_or_else(|| err(&format!("unknown provider \"{}\"", r.provider)))?;
     let severity = Severity::parse(&r.severity).ok_or_else(|| {
         err(&format!(
