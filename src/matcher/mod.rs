@@ -106,28 +106,56 @@ impl Matcher {
             }
         }
         // A non-overlapping search (standard semantics) is several times faster than an
-        // overlapping one, but reports only one of two keywords where one contains the other
-        // ("secret" in "client_secret"); so each of the two also triggers the other's rules.
-        // The pairs come from an overlapping search of every keyword for the others, which
-        // costs the total length of the keywords plus the pairs found, not a test of every
-        // pair.
+        // overlapping one, but reports only one of two keywords that overlap in the text:
+        // "secret" hides "client_secret", and "withapikey" hides "apikey(" (both contain
+        // "apikey"). So keywords linked by containment form groups, and a hit on any keyword
+        // of a group triggers the rules of the whole group. The links come from an
+        // overlapping search of every keyword for the others, which costs the total length
+        // of the keywords plus the links found, not a test of every pair.
         let contained = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("keywords are plain ASCII literals and always compile");
-        let own = keyword_rules.clone();
+        let mut group: Vec<usize> = (0..patterns.len()).collect();
+        fn root(group: &mut [usize], mut i: usize) -> usize {
+            while group[i] != i {
+                group[i] = group[group[i]];
+                i = group[i];
+            }
+            i
+        }
         for (i, outer) in patterns.iter().enumerate() {
             for hit in contained.find_overlapping_iter(outer.as_str()) {
-                let j = hit.pattern().as_usize();
-                if j != i {
-                    keyword_rules[i].extend_from_slice(&own[j]);
-                    keyword_rules[j].extend_from_slice(&own[i]);
-                }
+                let (a, b) = (
+                    root(&mut group, i),
+                    root(&mut group, hit.pattern().as_usize()),
+                );
+                group[a.max(b)] = a.min(b);
             }
         }
-        for list in &mut keyword_rules {
-            list.sort_unstable();
-            list.dedup();
+        let mut group_rules: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+        let mut members: Vec<usize> = vec![0; patterns.len()];
+        for i in 0..patterns.len() {
+            let r = root(&mut group, i);
+            members[r] += 1;
+            group_rules[r].extend_from_slice(&keyword_rules[i]);
+        }
+        for rules in &mut group_rules {
+            rules.sort_unstable();
+            rules.dedup();
+        }
+        for i in 0..patterns.len() {
+            let r = root(&mut group, i);
+            if members[r] > 1 {
+                // The keyword's own rules first: the order in which rules are tried
+                // decides between overlapping matches.
+                let mut own = keyword_rules[i].clone();
+                own.sort_unstable();
+                let others = group_rules[r]
+                    .iter()
+                    .filter(|x| own.binary_search(x).is_err());
+                keyword_rules[i].extend(others);
+            }
         }
         let (path_globs, glob_rules) = path_globs(&rules);
         let keywordless = (rules.rules.iter().enumerate())
