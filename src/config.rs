@@ -27,6 +27,18 @@ pub struct ScanConfig {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
+    /// Set when `--threads` asked for more than [`max_threads`]: the number asked for.
+    pub threads_capped_from: Option<usize>,
+}
+
+/// Threads per core that `--threads` may ask for: the scan is CPU-bound, so more than a
+/// few per core only adds switching and memory (2,000 threads on 2 cores never finished).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads a scan uses: [`THREADS_PER_CORE`] per available core.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    cores.saturating_mul(THREADS_PER_CORE)
 }
 
 /// What to scan.
@@ -134,7 +146,10 @@ impl ScanConfig {
                     && std::env::var_os("NO_COLOR").is_none()
             }
         };
+        let asked = args.threads.unwrap_or(0);
+        let threads = asked.min(max_threads());
         Ok(ScanConfig {
+            threads_capped_from: (threads < asked).then_some(asked),
             inputs,
             format: args.format,
             output: args.output,
@@ -143,7 +158,7 @@ impl ScanConfig {
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
-                threads: args.threads.unwrap_or(0),
+                threads,
                 exclude: Vec::new(),
             },
             max_file_size,

@@ -171,3 +171,75 @@ fn twenty_thousand_rules_load_in_linear_time() {
     assert_eq!(findings[0]["line"], 1);
     assert_eq!(findings[0]["column"], 5);
 }
+
+/// `--threads 2000` on two cores never finished; it is capped at a few threads per core,
+/// with a note that says so.
+#[test]
+fn absurd_thread_counts_are_capped_with_a_note() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("Thr34dsC4pp3dAtAS4n3Mult1pl3x");
+    env.write("a.py", format!("T = \"{pat}\"\n"));
+    let run = run_with_limit(
+        env.path(),
+        &["scan", ".", "--threads", "2000", "--format", "json"],
+        Duration::from_secs(60),
+    )
+    .expect("a scan with --threads 2000 finishes");
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(run.json()[0]["path"], "a.py");
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let note = format!(
+        "keyhound: warning: --threads 2000 is more than 4 per core can use; using {}",
+        cores * 4
+    );
+    assert!(run.stderr.contains(&note), "stderr: {}", run.stderr);
+}
+
+const SHORT_TOKEN_RULES: &str = r#"
+[[provider]]
+id = "zqk"
+name = "Zqk"
+revoke_url = "https://zqk.test/keys"
+docs_url = "https://zqk.test/docs"
+steps = ["Delete the key."]
+
+[[rule]]
+id = "zqk-token"
+name = "Zqk token"
+provider = "zqk"
+severity = "high"
+confidence = "high"
+keywords = ["zqk_"]
+regex = '''\b(zqk_[a-z0-9]{15,16}[A-Z]{4})\b'''
+examples = ["zqk_q8w1e7r2t6y3u5i4OPAS"]
+negative_examples = ["zqk_short"]
+"#;
+
+/// The README says secrets with fewer than 16 hidden characters are masked completely;
+/// the code masked only below 12. Both sides of the boundary, with a four-character
+/// public prefix and a four-character visible tail.
+#[test]
+fn redaction_masks_fewer_than_sixteen_hidden_characters() {
+    let env = TestEnv::new();
+    env.write("rules.toml", SHORT_TOKEN_RULES);
+    env.write("fifteen.env", "K=zqk_m3n8b2v7c1x6z5lKWQE\n");
+    env.write("sixteen.env", "K=zqk_m3n8b2v7c1x6z5l4KWQE\n");
+    let (run, findings) = env.scan_json(&["fifteen.env", "sixteen.env", "--rules", "rules.toml"]);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    let shown: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path"),
+                f["secret"].as_str().expect("secret"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("fifteen.env", "zqk_********"),
+            ("sixteen.env", "zqk_…KWQE")
+        ]
+    );
+}

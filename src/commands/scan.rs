@@ -36,6 +36,13 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     let progress = Progress::new(!config.quiet);
     let mut messages = Messages::new(config.quiet);
     messages.attach_progress(progress.clone());
+    if let Some(asked) = config.threads_capped_from {
+        messages.warn(format!(
+            "--threads {asked} is more than {} per core can use; using {}",
+            crate::config::THREADS_PER_CORE,
+            config.walk.threads
+        ));
+    }
     let ctx = Context {
         matcher: &matcher,
         messages: &messages,

@@ -8,7 +8,7 @@ use std::fmt;
 /// Characters shown at the end of a redacted secret.
 const VISIBLE_TAIL: usize = 4;
 /// Secrets with fewer hidden characters than this are masked completely.
-const MIN_HIDDEN: usize = 12;
+const MIN_HIDDEN: usize = 16;
 /// What a fully masked secret looks like (the same whatever its length).
 pub const FULL_MASK: &str = "********";
 
