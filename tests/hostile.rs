@@ -243,3 +243,55 @@ fn redaction_masks_fewer_than_sixteen_hidden_characters() {
         ]
     );
 }
+
+/// Runs keyhound in `dir` with its stdout a pipe whose reader is already gone, as in
+/// `keyhound … | head -1` once head has exited; returns the exit code and stderr.
+fn run_with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+    let mut child = Command::new(keyhound_bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn keyhound");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for keyhound");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_stdout_keeps_the_exit_status_of_a_scan() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("Cl0s3dStd0utK33psTh3Ex1tC0de");
+    env.write("a.py", format!("T = \"{pat}\"\n"));
+    for format in ["human", "json", "jsonl", "sarif"] {
+        let (code, stderr) =
+            run_with_closed_stdout(env.path(), &["scan", ".", "--format", format, "-q"]);
+        assert_eq!(code, 1, "--format {format}: stderr: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_never_panics_a_subcommand() {
+    let env = TestEnv::new();
+    env.write("my-rules.toml", SHORT_TOKEN_RULES);
+    env.write("bad-rules.toml", SHORT_TOKEN_RULES.replace("OPAS", "opas"));
+    let cases: [(&[&str], i32); 5] = [
+        (&["rules", "list"], 0),
+        (&["rules", "list", "--json"], 0),
+        (&["rules", "check"], 0),
+        (&["rules", "check", "my-rules.toml"], 0),
+        (&["rules", "check", "bad-rules.toml"], 2),
+    ];
+    for (args, expected) in cases {
+        let (code, stderr) = run_with_closed_stdout(env.path(), args);
+        assert_eq!(code, expected, "{args:?}: stderr: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

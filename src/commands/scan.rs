@@ -83,8 +83,9 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         suppressed,
     };
     let mut out = super::output(config.output.as_deref())?;
-    report::write(config.format, &outcome, matcher.rules(), &opts, &mut out)?;
-    out.flush()?;
+    // `keyhound scan | head -1`: the reader may go early; the status still tells the truth.
+    let written = report::write(config.format, &outcome, matcher.rules(), &opts, &mut out);
+    super::unless_closed(written.and_then(|()| out.flush()).map_err(Into::into))?;
     if let Some(path) = &config.checklist {
         let mut file = super::output(Some(path))?;
         let statuses = known
