@@ -130,10 +130,12 @@ impl Baseline {
     /// Reads and checks the baseline at `path`.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
-            file: file.clone(),
-            source,
-        })?;
+        let text = crate::user_file::read_to_string(path, crate::user_file::MAX_BASELINE).map_err(
+            |source| BaselineError::Read {
+                file: file.clone(),
+                source,
+            },
+        )?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
             file: file.clone(),
             line: e.line(),
@@ -367,7 +369,8 @@ fn recurrence_message(f: &Finding, entry: &Entry) -> String {
 /// An existing file that cannot be read is an error rather than silently replaced,
 /// since it may hold decisions that would be lost.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<(), BaselineError> {
-    let previous = if path.exists() {
+    // symlink_metadata: a FIFO or dangling link named here is refused by the load.
+    let previous = if std::fs::symlink_metadata(path).is_ok() {
         Some(Baseline::load(path)?)
     } else {
         None

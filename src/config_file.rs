@@ -155,10 +155,12 @@ impl Settings {
                 path
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigFileError::Read {
-            file: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::user_file::read_to_string(&path, crate::user_file::MAX_CONFIG).map_err(
+            |source| ConfigFileError::Read {
+                file: path.display().to_string(),
+                source,
+            },
+        )?;
         Settings::parse(&path, &text, root)
     }
 

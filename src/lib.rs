@@ -32,6 +32,7 @@ pub mod provenance;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod user_file;
 
 use cli::{Cli, Command, RulesCommand};
 use exit::ExitStatus;

@@ -295,3 +295,60 @@ fn a_closed_stdout_never_panics_a_subcommand() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// Makes a FIFO at `path` with mkfifo(1).
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// Every file the user names is read whole, so each is refused when it is a FIFO or a
+/// device (reading one hung or exhausted memory) or over its cap; exit 2, with a message
+/// that names the file.
+#[test]
+fn user_named_files_must_be_regular_and_bounded() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("Us3rN4m3dF1l3sMustB3R3gul4r");
+    env.write("src/a.py", format!("T = \"{pat}\"\n"));
+    mkfifo(&env.path().join("fifo"));
+    // Sparse: 2 MiB of length, no blocks.
+    let big = std::fs::File::create(env.path().join("big.toml")).expect("create");
+    big.set_len(2 << 20).expect("set_len");
+    env.git_init();
+    mkfifo(&env.path().join(".git/hooks/pre-commit"));
+    let cases: [&[&str]; 11] = [
+        &["scan", "src", "--config", "fifo"],
+        &["scan", "src", "--config", "/dev/zero"],
+        &["scan", "src", "--config", "big.toml"],
+        &["scan", "src", "--rules", "fifo"],
+        &["rules", "check", "/dev/zero"],
+        &["scan", "src", "--baseline", "fifo"],
+        &["scan", "src", "--write-baseline", "fifo"],
+        &["checklist", "fifo"],
+        &["checklist", "/dev/zero"],
+        &["baseline", "mark", "0123abcd", "rotated", "--file", "fifo"],
+        &["hook", "install"],
+    ];
+    for args in cases {
+        let run = run_with_limit(env.path(), args, Duration::from_secs(30))
+            .unwrap_or_else(|| panic!("{args:?} hung"));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let named = args
+            .iter()
+            .rev()
+            .find(|a| ["fifo", "/dev/zero", "big.toml"].contains(a))
+            .copied()
+            .unwrap_or(".git/hooks/pre-commit");
+        assert!(run.stderr.contains(named), "{args:?}: {}", run.stderr);
+        let why = if named == "big.toml" {
+            "larger than the limit of 1 MiB"
+        } else {
+            "not a regular file"
+        };
+        assert!(run.stderr.contains(why), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+    }
+}

@@ -37,6 +37,6 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn read(path: &Path, what: &str) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
+    crate::user_file::read_to_string(path, crate::user_file::MAX_REPORT)
         .with_context(|| format!("{}: cannot read the {what} file", path.display()))
 }

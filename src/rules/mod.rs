@@ -237,10 +237,12 @@ impl RuleSet {
     /// Reads and adds one rule file; call [`RuleSet::resolve`] once all are added.
     pub fn add_file(&mut self, path: &Path) -> Result<(), RuleError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Read {
-            origin: origin.clone(),
-            source,
-        })?;
+        let text = crate::user_file::read_to_string(path, crate::user_file::MAX_RULES).map_err(
+            |source| RuleError::Read {
+                origin: origin.clone(),
+                source,
+            },
+        )?;
         let first_new = self.rules.len();
         self.add_source(&origin, &text)?;
         // Built-in regexes are compiled by the test suite; a user's are compiled now,
