@@ -352,3 +352,85 @@ fn user_named_files_must_be_regular_and_bounded() {
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     }
 }
+
+/// Two writers of one baseline shared a fixed temporary name (writers failed, or left a
+/// corrupt ledger) and did not serialise their read-modify-write (marks were lost). Now
+/// every concurrent `baseline mark` and `scan --write-baseline` succeeds, the ledger
+/// always parses, and every mark survives.
+#[test]
+fn concurrent_baseline_writers_lose_nothing() {
+    let env = TestEnv::new();
+    let seeds = [
+        "C0ncurr3ntWr1t3rsL0s3N0th1ngA",
+        "C0ncurr3ntWr1t3rsL0s3N0th1ngB",
+        "C0ncurr3ntWr1t3rsL0s3N0th1ngC",
+        "C0ncurr3ntWr1t3rsL0s3N0th1ngD",
+        "C0ncurr3ntWr1t3rsL0s3N0th1ngE",
+        "C0ncurr3ntWr1t3rsL0s3N0th1ngF",
+    ];
+    for (i, seed) in seeds.iter().enumerate() {
+        env.write(
+            &format!("src/{i}.py"),
+            format!("T = \"{}\"\n", fake::github_pat(seed)),
+        );
+    }
+    let file = "ledger.json";
+    let first = env.run(&["scan", "src", "--write-baseline", file, "-q"]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let read = || -> serde_json::Value {
+        let text = std::fs::read_to_string(env.path().join(file)).expect("the ledger");
+        serde_json::from_str(&text).expect("the ledger always parses")
+    };
+    let fingerprints: Vec<String> = read()["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["fingerprint"].as_str().expect("fingerprint").to_string())
+        .collect();
+    assert_eq!(fingerprints.len(), seeds.len());
+    let mut children = Vec::new();
+    for (i, fp) in fingerprints.iter().enumerate() {
+        let note = format!("ticket-{i}");
+        let mark = [
+            "baseline", "mark", fp, "rotated", "--note", &note, "--file", file,
+        ];
+        let scan = ["scan", "src", "--write-baseline", file, "-q"];
+        for args in [&mark[..], &scan[..]] {
+            children.push(
+                Command::new(keyhound_bin())
+                    .args(args)
+                    .current_dir(env.path())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn keyhound"),
+            );
+        }
+    }
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        let code = out.status.code();
+        assert!(
+            code == Some(0) || code == Some(1),
+            "{code:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let ledger = read();
+    let entries = ledger["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), seeds.len());
+    for (i, fp) in fingerprints.iter().enumerate() {
+        let entry = entries
+            .iter()
+            .find(|e| e["fingerprint"] == fp.as_str())
+            .expect("every entry is kept");
+        assert_eq!(entry["status"], "rotated", "{entry}");
+        assert_eq!(entry["note"], format!("ticket-{i}"), "{entry}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(env.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -13,6 +13,7 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
             note,
             file,
         } => {
+            let _lock = crate::baseline::lock(&file)?;
             let mut ledger = Baseline::load(&file)?;
             let date = crate::date::today();
             let full = ledger.mark(&file, &fingerprint, status, note.as_deref(), &date)?;
