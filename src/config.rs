@@ -90,12 +90,21 @@ pub enum ConfigError {
     StdinWithPaths,
     #[error("--history, --staged and --range take one repository path")]
     GitOnePath,
+    #[error(
+        "--since {0}: no such date (expected YYYY-MM-DD, a real calendar day, or a git revision)"
+    )]
+    Since(String),
 }
 
 impl ScanConfig {
     /// Validates `args`.
     pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
         let max_file_size = parse_size(&args.max_file_size)?;
+        if let Some(since) = &args.since {
+            if crate::date::looks_like_date(since) && crate::date::parse_date(since).is_none() {
+                return Err(ConfigError::Since(since.clone()));
+            }
+        }
         let git_mode = if args.staged {
             Some(GitMode::Staged)
         } else if let Some(range) = &args.range {

@@ -257,7 +257,7 @@ impl Settings {
             })?;
             self.regexes.push(regex);
         }
-        self.paths = glob_matcher(&allow.paths, "allowlist paths", invalid)?;
+        self.paths = glob_matcher(&allow.paths, "allowlist.paths", invalid)?;
         Ok(())
     }
 

@@ -434,3 +434,46 @@ fn concurrent_baseline_writers_lose_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `--since 2024-02-31` became 2 March; an impossible date is an error now, exit 2.
+#[test]
+fn impossible_since_dates_are_errors() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("a.txt", "nothing\n");
+    env.commit_all("first", "2024-01-02T03:04:05Z");
+    for date in ["2024-02-31", "2023-02-29", "2024-13-01", "2024-00-10"] {
+        let run = env.run(&["scan", "--history", "--since", date, "."]);
+        assert_eq!(run.code, 2, "{date}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("--since {date}: no such date")),
+            "{date}: {}",
+            run.stderr
+        );
+    }
+    let run = env.run(&["scan", "--history", "--since", "2024-02-29", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// A glob that does not parse is an error naming the file, the key and the line, for
+/// `exclude` and `[allowlist] paths` alike.
+#[test]
+fn bad_globs_in_the_config_name_file_key_and_line() {
+    let env = TestEnv::new();
+    env.write("a.txt", "nothing\n");
+    env.write(
+        "one.toml",
+        "# globs\nexclude = [\"ok/\", \"vendor/[z-a]\"]\n",
+    );
+    env.write("two.toml", "\n\n[allowlist]\npaths = [\"a/{b\"]\n");
+    for (file, key, line) in [
+        ("one.toml", "exclude", 2),
+        ("two.toml", "allowlist.paths", 4),
+    ] {
+        let run = env.run(&["scan", "a.txt", "--config", file]);
+        assert_eq!(run.code, 2, "{file}: {}", run.stderr);
+        let want = format!("keyhound: error: {file}: line {line}: {key}: invalid glob");
+        assert!(run.stderr.contains(&want), "{file}: {}", run.stderr);
+    }
+}
