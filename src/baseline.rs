@@ -113,12 +113,13 @@ pub enum BaselineError {
         source: std::io::Error,
     },
     #[error(
-        "{file}: fingerprint prefix {prefix:?} is too short: give at least {MIN_PREFIX} characters"
+        "{file}: fingerprint prefix {} is too short: give at least {MIN_PREFIX} characters",
+        crate::finding::redact::quoted(.prefix)
     )]
     ShortPrefix { file: String, prefix: String },
-    #[error("{file}: no entry has a fingerprint starting with {prefix:?}")]
+    #[error("{file}: no entry has a fingerprint starting with {}", crate::finding::redact::quoted(.prefix))]
     UnknownFingerprint { file: String, prefix: String },
-    #[error("{file}: fingerprint prefix {prefix:?} is ambiguous: it matches {candidates}; give more characters")]
+    #[error("{file}: fingerprint prefix {} is ambiguous: it matches {candidates}; give more characters", crate::finding::redact::quoted(.prefix))]
     Ambiguous {
         file: String,
         prefix: String,
@@ -139,7 +140,7 @@ impl Baseline {
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
             file: file.clone(),
             line: e.line(),
-            message: strip_position(&e.to_string()),
+            message: crate::finding::redact::scrub_message(&strip_position(&e.to_string())),
         })?;
         if baseline.version != BASELINE_VERSION {
             return Err(BaselineError::Version {

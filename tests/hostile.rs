@@ -477,3 +477,82 @@ fn bad_globs_in_the_config_name_file_key_and_line() {
         assert!(run.stderr.contains(&want), "{file}: {}", run.stderr);
     }
 }
+
+/// Error messages named the offending input in full; a secret pasted in the wrong place
+/// went to the terminal and CI logs. Every error path quotes positions and redacted forms.
+#[test]
+fn error_messages_never_quote_a_secret() {
+    let env = TestEnv::new();
+    let secret = fake::github_pat("Err0rM3ss4g3sN3v3rQu0t3S3cr3t");
+    let body = &secret[4..secret.len() - 4];
+    env.write("a.txt", "nothing\n");
+    env.write("value.toml", format!("max_file_size = \"{secret}\"\n"));
+    env.write("key.toml", format!("{secret} = 1\n"));
+    env.write("type.toml", format!("exclude = \"{secret}\"\n"));
+    env.write(
+        "severity.toml",
+        format!("[severity]\nsome-rule = \"{secret}\"\n"),
+    );
+    env.write(
+        "fp.toml",
+        format!("[allowlist]\nfingerprints = [\"{secret}\"]\n"),
+    );
+    let rules = SHORT_TOKEN_RULES.replace(
+        "examples = [\"zqk_q8w1e7r2t6y3u5i4OPAS\"]",
+        &format!("examples = [\"{secret}\"] oops"),
+    );
+    env.write("broken-rules.toml", rules);
+    env.write(
+        "severity-rules.toml",
+        SHORT_TOKEN_RULES.replace("severity = \"high\"", &format!("severity = \"{secret}\"")),
+    );
+    env.write(
+        "status.json",
+        format!(
+            "{{\"version\": 1, \"entries\": [{{\"fingerprint\": \"0123456789abcdef0123456789abcdef\", \
+             \"rule\": \"r\", \"provider\": \"p\", \"redacted\": \"x\", \"status\": \"{secret}\", \
+             \"locations\": []}}]}}\n"
+        ),
+    );
+    env.write(
+        "report.json",
+        format!(
+            "[{{\"version\": 1, \"rule\": \"github-classic-pat\", \"rule_name\": \"n\", \
+             \"provider\": \"github\", \"severity\": \"{secret}\", \"confidence\": \"high\", \
+             \"path\": \"a\", \"line\": 1, \"column\": 1, \"secret\": \"x\", \
+             \"fingerprint\": \"0123456789abcdef0123456789abcdef\"}}]\n"
+        ),
+    );
+    let first = env.run(&["scan", "a.txt", "--write-baseline", "ledger.json"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let cases: [&[&str]; 10] = [
+        &["scan", "a.txt", "--config", "value.toml"],
+        &["scan", "a.txt", "--config", "key.toml"],
+        &["scan", "a.txt", "--config", "type.toml"],
+        &["scan", "a.txt", "--config", "severity.toml"],
+        &["scan", "a.txt", "--config", "fp.toml"],
+        &["rules", "check", "broken-rules.toml"],
+        &["scan", "a.txt", "--rules", "severity-rules.toml"],
+        &["scan", "a.txt", "--baseline", "status.json"],
+        &["checklist", "report.json"],
+        &[
+            "baseline",
+            "mark",
+            &secret,
+            "rotated",
+            "--file",
+            "ledger.json",
+        ],
+    ];
+    for args in cases {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("keyhound: error:"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(!all.contains(body), "{args:?} leaks the secret: {all}");
+    }
+}

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::redact::{sanitize, Secret, FULL_MASK};
+use crate::finding::redact::{quoted, sanitize, scrub_message, Secret, FULL_MASK};
 use crate::finding::Finding;
 use crate::pipeline::Outcome;
 use crate::rules::{Provider, RuleSet, Severity};
@@ -130,13 +130,14 @@ pub fn occurrences_from_report(
     rules: &RuleSet,
 ) -> Result<Vec<Occurrence>, ChecklistError> {
     let entries: Vec<serde_json::Value> = if text.trim_start().starts_with('[') {
-        serde_json::from_str(text).map_err(|e| ChecklistError::Report(e.to_string()))?
+        serde_json::from_str(text)
+            .map_err(|e| ChecklistError::Report(scrub_message(&e.to_string())))?
     } else {
         text.lines()
             .filter(|l| !l.trim().is_empty())
             .map(serde_json::from_str)
             .collect::<Result<_, _>>()
-            .map_err(|e| ChecklistError::Report(e.to_string()))?
+            .map_err(|e| ChecklistError::Report(scrub_message(&e.to_string())))?
     };
     entries
         .into_iter()
@@ -144,7 +145,8 @@ pub fn occurrences_from_report(
         .map(|(i, value)| {
             let entry = i + 1;
             let err = |message: String| ChecklistError::Entry { entry, message };
-            let e: ReportEntry = serde_json::from_value(value).map_err(|e| err(e.to_string()))?;
+            let e: ReportEntry =
+                serde_json::from_value(value).map_err(|e| err(scrub_message(&e.to_string())))?;
             if e.version > super::json::JSON_VERSION {
                 return Err(err(format!(
                     "shape version {} is newer than this keyhound reads ({})",
@@ -153,7 +155,7 @@ pub fn occurrences_from_report(
                 )));
             }
             let severity = Severity::parse(&e.severity)
-                .ok_or_else(|| err(format!("unknown severity \"{}\"", e.severity)))?;
+                .ok_or_else(|| err(format!("unknown severity {}", quoted(&e.severity))))?;
             let redacted = redact_again(&e.secret, &e.rule, rules);
             Ok(Occurrence {
                 rule_id: e.rule,

@@ -15,6 +15,8 @@ use std::path::Path;
 
 use std::sync::OnceLock;
 
+use crate::finding::redact::{quoted, scrub_message};
+
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Serialize;
 
@@ -258,9 +260,19 @@ impl RuleSet {
 
     /// Parses and compiles one rule file's text.
     pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), RuleError> {
-        let file: RuleFileSyntax = toml::from_str(text).map_err(|e| RuleError::Syntax {
-            origin: origin.to_string(),
-            message: e.to_string().trim_end().to_string(),
+        // The parser's own message quotes the source line, which may hold a secret (an
+        // example): give the line number and the message with quoted input redacted.
+        let file: RuleFileSyntax = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                1 + text.as_bytes()[..s.start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+            });
+            RuleError::Syntax {
+                origin: origin.to_string(),
+                message: format!("line {line}: {}", scrub_message(e.message().trim_end())),
+            }
         })?;
         // Linear in the size of the set: ids are looked up in maps built once per file,
         // not by a scan of every rule loaded so far.
@@ -380,17 +392,17 @@ fn compile_rule(
     }
     let provider = *providers
         .get(&r.provider)
-        .ok_or_else(|| err(&format!("unknown provider \"{}\"", r.provider)))?;
+        .ok_or_else(|| err(&format!("unknown provider {}", quoted(&r.provider))))?;
     let severity = Severity::parse(&r.severity).ok_or_else(|| {
         err(&format!(
-            "severity \"{}\" is not one of critical, high, medium, low, info",
-            r.severity
+            "severity {} is not one of critical, high, medium, low, info",
+            quoted(&r.severity)
         ))
     })?;
     let confidence = Confidence::parse(&r.confidence).ok_or_else(|| {
         err(&format!(
-            "confidence \"{}\" is not one of high, medium, low",
-            r.confidence
+            "confidence {} is not one of high, medium, low",
+            quoted(&r.confidence)
         ))
     })?;
     let paths = paths::compile(&r).map_err(|m| err(&m))?;
@@ -408,7 +420,8 @@ fn compile_rule(
     let checksum = match &r.checksum {
         None => None,
         Some(name) => Some(
-            Checksum::parse(name).ok_or_else(|| err(&format!("unknown checksum \"{name}\"")))?,
+            Checksum::parse(name)
+                .ok_or_else(|| err(&format!("unknown checksum {}", quoted(name))))?,
         ),
     };
     let exclude = r
