@@ -200,7 +200,7 @@ impl Settings {
                 let message = format!(
                     "severity {} of rule {} is not one of critical, high, medium, low, info",
                     redact::quoted(level.get_ref()),
-                    redact::quoted(id)
+                    rule_id(id)
                 );
                 invalid(level.span().start, message)
             })?;
@@ -285,7 +285,7 @@ impl Settings {
                 .iter()
                 .find(|d| &d.value == id)
                 .map_or(1, |d| d.line);
-            let message = format!("disable: unknown rule id {}", redact::quoted(id));
+            let message = format!("disable: unknown rule id {}", rule_id(id));
             return Err(self.invalid(line, message));
         }
         for (id, severity) in &self.severity {
@@ -294,8 +294,7 @@ impl Settings {
                 .iter_mut()
                 .find(|r| r.id == id.value)
                 .ok_or_else(|| {
-                    let message =
-                        format!("severity: unknown rule id {}", redact::quoted(&id.value));
+                    let message = format!("severity: unknown rule id {}", rule_id(&id.value));
                     self.invalid(id.line, message)
                 })?;
             rule.severity = *severity;
@@ -359,6 +358,22 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// A rule id from the file, quoted for a message: shown when it has the shape of a rule id
+/// (lowercase letters, digits and '-', as rule files require), else redacted like any
+/// other value, since it may be a secret in the wrong place.
+fn rule_id(id: &str) -> String {
+    let shaped = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if shaped {
+        format!("\"{id}\"")
+    } else {
+        redact::quoted(id)
+    }
 }
 
 /// Compiles gitignore-style globs (relative paths, matched from the scan root).
