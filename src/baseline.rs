@@ -415,7 +415,7 @@ pub fn lock(path: &Path) -> Result<LedgerLock, BaselineError> {
         .write(true)
         .open(&lock_path)
         .map_err(err)?;
-    file.lock().map_err(err)?;
+    fs4::fs_std::FileExt::lock_exclusive(&file).map_err(err)?;
     Ok(LedgerLock { _file: file })
 }
 

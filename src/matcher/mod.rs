@@ -135,26 +135,26 @@ impl Matcher {
         }
         let mut group_rules: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
         let mut members: Vec<usize> = vec![0; patterns.len()];
-        for i in 0..patterns.len() {
+        for (i, own) in keyword_rules.iter().enumerate() {
             let r = root(&mut group, i);
             members[r] += 1;
-            group_rules[r].extend_from_slice(&keyword_rules[i]);
+            group_rules[r].extend_from_slice(own);
         }
         for rules in &mut group_rules {
             rules.sort_unstable();
             rules.dedup();
         }
-        for i in 0..patterns.len() {
+        for (i, list) in keyword_rules.iter_mut().enumerate() {
             let r = root(&mut group, i);
             if members[r] > 1 {
                 // The keyword's own rules first: the order in which rules are tried
                 // decides between overlapping matches.
-                let mut own = keyword_rules[i].clone();
+                let mut own = list.clone();
                 own.sort_unstable();
                 let others = group_rules[r]
                     .iter()
                     .filter(|x| own.binary_search(x).is_err());
-                keyword_rules[i].extend(others);
+                list.extend(others);
             }
         }
         let (path_globs, glob_rules) = path_globs(&rules);
