@@ -556,3 +556,40 @@ fn error_messages_never_quote_a_secret() {
         assert!(!all.contains(body), "{args:?} leaks the secret: {all}");
     }
 }
+
+/// A symbolic link loop met with `--follow` is a warning, counted in the summary, and
+/// does not turn the exit status to 2; a dangling link followed still is an error, and
+/// the findings elsewhere are still reported (exit 2 with findings, even as root).
+#[cfg(unix)]
+#[test]
+fn symlink_loops_warn_and_dangling_links_still_fail() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("Syml1nkL00psW4rnD4ngl1ngF41l");
+    env.write("d/a.py", format!("T = \"{pat}\"\n"));
+    std::os::unix::fs::symlink(env.path().join("d"), env.path().join("d/loop")).expect("symlink");
+    let run = env.run(&["scan", ".", "--follow"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("keyhound: warning: d/loop: symbolic link loop"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("1 symbolic link loops not followed"),
+        "{}",
+        run.stdout
+    );
+
+    std::os::unix::fs::symlink(env.path().join("nowhere"), env.path().join("d/dangling"))
+        .expect("symlink");
+    let (run, findings) = env.scan_json(&[".", "--follow"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("keyhound: error: d/dangling"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], "d/a.py");
+}

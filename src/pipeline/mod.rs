@@ -44,6 +44,8 @@ pub struct Stats {
     pub unreadable: u64,
     /// Files whose length changed between listing and reading (scanned as read).
     pub changed: u64,
+    /// Symbolic links not followed because they lead back to an ancestor (`--follow`).
+    pub loops: u64,
 }
 
 impl Stats {
@@ -54,6 +56,7 @@ impl Stats {
         self.skipped_large += other.skipped_large;
         self.unreadable += other.unreadable;
         self.changed += other.changed;
+        self.loops += other.loops;
     }
 }
 
@@ -262,6 +265,13 @@ impl Worker<'_, '_> {
     fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
         let entry = match entry {
             Ok(entry) => entry,
+            // A link back to an ancestor is the shape of the tree, not a failure to
+            // read it: everything under it is scanned once, through the other path.
+            Err(err) if is_loop(&err) => {
+                self.stats.loops += 1;
+                self.ctx.messages.warn(walk_error_message(&err));
+                return WalkState::Continue;
+            }
             Err(err) => {
                 self.stats.unreadable += 1;
                 self.ctx.messages.error(walk_error_message(&err));
@@ -337,6 +347,17 @@ impl Drop for Worker<'_, '_> {
         let mut out = self.collector.lock().unwrap_or_else(|e| e.into_inner());
         out.findings.append(&mut self.findings);
         out.stats.merge(&self.stats);
+    }
+}
+
+/// Whether a walk error is a symbolic link loop, under any nesting.
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Loop { .. } => true,
+        _ => false,
     }
 }
 

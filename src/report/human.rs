@@ -161,6 +161,9 @@ pub fn write_summary(
             s.skipped_large
         ));
     }
+    if s.loops > 0 {
+        notes.push(format!("{} symbolic link loops not followed", s.loops));
+    }
     if s.changed > 0 {
         notes.push(format!("{} files changed while being read", s.changed));
     }
