@@ -31,6 +31,28 @@ pub struct ScanConfig {
     pub threads_capped_from: Option<usize>,
 }
 
+/// What a path is when it is neither a file nor a directory (`None` for those).
+fn special_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO or pipe");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
 /// Threads per core that `--threads` may ask for: the scan is CPU-bound, so more than a
 /// few per core only adds switching and memory (2,000 threads on 2 cores never finished).
 pub const THREADS_PER_CORE: usize = 4;
@@ -94,6 +116,8 @@ pub enum ConfigError {
         "--since {0}: no such date (expected YYYY-MM-DD, a real calendar day, or a git revision)"
     )]
     Since(String),
+    #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
+    NotScannable(String, &'static str),
 }
 
 impl ScanConfig {
@@ -143,6 +167,13 @@ impl ScanConfig {
             };
             if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
                 return Err(ConfigError::MissingPath(missing.display().to_string()));
+            }
+            // A FIFO, `<(…)` or a device named as a root would be skipped by the walk and
+            // leave a "0 files, exit 0" scan: refuse it up front instead.
+            for path in &paths {
+                if let Some(kind) = std::fs::metadata(path).ok().and_then(|m| special_kind(&m)) {
+                    return Err(ConfigError::NotScannable(path.display().to_string(), kind));
+                }
             }
             Inputs::Paths(paths)
         };

@@ -593,3 +593,29 @@ fn symlink_loops_warn_and_dangling_links_still_fail() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["path"], "d/a.py");
 }
+
+/// A FIFO, `<(…)` or a device given as a scan path was skipped: "0 files, exit 0".
+/// It is refused now, before anything is scanned, with a pointer to `scan -`.
+#[cfg(unix)]
+#[test]
+fn special_files_named_as_scan_paths_are_refused() {
+    let env = TestEnv::new();
+    env.write("a.txt", "nothing\n");
+    mkfifo(&env.path().join("pipe"));
+    for path in ["pipe", "/dev/null"] {
+        let run = run_with_limit(
+            env.path(),
+            &["scan", "a.txt", path],
+            Duration::from_secs(30),
+        )
+        .unwrap_or_else(|| panic!("{path} hung"));
+        assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("keyhound: error: {path}: not a file or directory")),
+            "{path}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("keyhound scan -"), "{}", run.stderr);
+    }
+}
