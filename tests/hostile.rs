@@ -619,3 +619,28 @@ fn special_files_named_as_scan_paths_are_refused() {
         assert!(run.stderr.contains("keyhound scan -"), "{}", run.stderr);
     }
 }
+
+/// The README promised findings "still reported" on any error, but setup errors stop the
+/// run: now they say so, and the README separates the two kinds.
+#[test]
+fn setup_errors_say_that_nothing_was_scanned() {
+    let env = TestEnv::new();
+    let pat = fake::github_pat("S3tupErr0rsS4yN0th1ngSc4nn3d");
+    env.write("a.py", format!("T = \"{pat}\"\n"));
+    env.write("bad.toml", "exclude = 3\n");
+    let cases: [&[&str]; 3] = [
+        &["scan", "a.py", "missing.py"],
+        &["scan", "a.py", "--config", "bad.toml"],
+        &["scan", "a.py", "--baseline", "missing.json"],
+    ];
+    for args in cases {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.trim_end().ends_with("(nothing was scanned)"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
