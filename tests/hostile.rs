@@ -644,3 +644,35 @@ fn setup_errors_say_that_nothing_was_scanned() {
         );
     }
 }
+
+/// `--show-secrets` JSON turned every newline of a private key into U+FFFD, because
+/// terminal sanitising ran on the data; JSON now holds the key as it is (JSON-escaped),
+/// while the human output on a terminal still shows no raw control character.
+#[test]
+fn show_secrets_json_keeps_a_private_key_intact() {
+    let env = TestEnv::new();
+    let body: String = (0..12)
+        .map(|i| {
+            format!(
+                "{}\n",
+                &"Qm9ndXNLZXlCb2R5Rm9yVGVzdGluZ09ubHlOb3RBUmVhbEtleUF0QWxsWFl6MTIzNDU2Nzg5"
+                    .repeat(2)[i..i + 64]
+            )
+        })
+        .collect();
+    let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n");
+    env.write("id_rsa.pem", &pem);
+    let (run, findings) = env.scan_json(&["id_rsa.pem", "--show-secrets"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let secret = findings[0]["secret"].as_str().expect("secret");
+    assert!(
+        secret.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
+        "{secret:?}"
+    );
+    assert!(secret.contains(&body[..65]), "{secret:?}");
+    assert!(!secret.contains('\u{FFFD}'), "{secret:?}");
+    let human = env.run(&["scan", "id_rsa.pem", "--show-secrets"]);
+    assert_eq!(human.code, 1);
+    assert!(!human.stdout.contains("KEY-----\nQm9"), "{}", human.stdout);
+}

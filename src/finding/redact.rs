@@ -42,10 +42,11 @@ impl Secret {
         redact(&self.text, self.prefix_len)
     }
 
-    /// The full secret when `show` is set, else the redacted form.
+    /// The full secret when `show` is set (as data: a terminal writer sanitises it, a
+    /// JSON writer escapes it), else the redacted form.
     pub fn shown(&self, show: bool) -> String {
         if show {
-            sanitize(&self.text)
+            self.text.clone()
         } else {
             self.redacted()
         }

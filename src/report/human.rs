@@ -91,7 +91,7 @@ fn write_finding(
         ),
         f.rule_id,
         f.provider_id,
-        f.secret.shown(opts.show_secrets),
+        crate::finding::redact::sanitize(&f.secret.shown(opts.show_secrets)),
         p.paint(DIM, &encoding),
         note
     )?;
