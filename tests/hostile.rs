@@ -676,3 +676,39 @@ fn show_secrets_json_keeps_a_private_key_intact() {
     assert_eq!(human.code, 1);
     assert!(!human.stdout.contains("KEY-----\nQm9"), "{}", human.stdout);
 }
+
+/// An author name is attacker-chosen; in the Markdown checklist (posted to the GitHub job
+/// summary by the Action) it could inject links, images and HTML. It is escaped now.
+#[test]
+fn hostile_author_names_cannot_inject_markdown() {
+    let env = TestEnv::new();
+    env.git_init();
+    let pat = fake::github_pat("H0st1l3Auth0rN4m3sC4nn0tInj3c");
+    env.write("app.py", format!("T = \"{pat}\"\n"));
+    env.git(&["add", "-A"]);
+    let evil = "[click](https://evil.test) ![i](https://evil.test/i.png) <img src=x>";
+    // `![i](…)` renders an image, `[click](…)` a link with hidden target.
+    let out = crate::util::git_command(env.path())
+        .env("GIT_AUTHOR_NAME", evil)
+        .args(["commit", "-q", "-m", "add app"])
+        .output()
+        .expect("git commit");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = env.run(&["scan", "--history", ".", "-q", "--checklist", "ROTATION.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = std::fs::read_to_string(env.path().join("ROTATION.md")).expect("checklist");
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("- **First seen:**"))
+        .unwrap_or_else(|| panic!("no first-seen line in:\n{md}"));
+    assert!(!line.contains("](") && !line.contains("<img"), "{line}");
+    // git itself drops `<` and `>` from names; the rest is escaped by keyhound.
+    assert!(
+        line.contains(r"by \[click\]\(https://evil.test\) \!\[i\]\(https://evil.test/i.png\) img"),
+        "{line}"
+    );
+}

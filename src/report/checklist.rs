@@ -680,18 +680,18 @@ impl Item {
                 out,
                 "- **First seen:** commit {} by {} ({}) on {}",
                 code(short(&c.commit)),
-                text(&c.author_name),
-                text(&c.author_email),
-                text(&c.date)
+                untrusted(&c.author_name),
+                untrusted(&c.author_email),
+                untrusted(&c.date)
             )?;
         }
         if let Some(s) = &self.status {
-            let mut line = format!("- **Baseline status:** {}", text(&s.status));
+            let mut line = format!("- **Baseline status:** {}", untrusted(&s.status));
             if let Some(d) = &s.date {
-                line.push_str(&format!(" on {}", text(d)));
+                line.push_str(&format!(" on {}", untrusted(d)));
             }
             if let Some(note) = &s.note {
-                line.push_str(&format!(" ({})", text(note)));
+                line.push_str(&format!(" ({})", untrusted(note)));
             }
             writeln!(out, "{line}")?;
         }
@@ -750,6 +750,28 @@ fn text(s: &str) -> String {
     sanitize(s)
 }
 
+/// Text from scanned data or a ledger (author names and emails, dates, notes) as plain
+/// Markdown text: the characters that open emphasis, links, images, code, tables or
+/// headings are backslash-escaped and `<`, `>`, `&` become entities, so the text cannot
+/// inject a link, an image or HTML when the checklist is rendered (the GitHub Action
+/// posts it to the job summary). Bare URLs stay visible text.
+fn untrusted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in sanitize(s).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Markdown code span that holds any text, backticks included.
 fn code(s: &str) -> String {
     let s = sanitize(s);
@@ -785,6 +807,10 @@ mod tests {
         assert_eq!(shell_quote("a b/it's"), "'a b/it'\\''s'");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(
+            untrusted("[a](https://x.test) <img>"),
+            "\\[a\\]\\(https://x.test\\) &lt;img&gt;"
+        );
     }
 
     #[test]
