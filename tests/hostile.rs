@@ -712,3 +712,31 @@ fn hostile_author_names_cannot_inject_markdown() {
         "{line}"
     );
 }
+
+/// File names reach stderr in warnings and errors; an escape sequence in one (here an
+/// OSC title change and a colour) was printed raw and steered the terminal.
+#[cfg(unix)]
+#[test]
+fn escape_sequences_in_file_names_do_not_reach_stderr() {
+    let env = TestEnv::new();
+    env.write("a.txt", "nothing\n");
+    let name = "evil\u{1b}]0;pwned\u{7}\u{1b}[31m\u{202e}txt.exe";
+    std::os::unix::fs::symlink(env.path().join("nowhere"), env.path().join(name)).expect("symlink");
+    let run = env.run(&["scan", ".", "--follow"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("keyhound: error: evil\u{FFFD}]0;pwned"),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains('\u{1b}')
+            && !run.stderr.contains('\u{7}')
+            && !run.stderr.contains('\u{202e}'),
+        "{:?}",
+        run.stderr
+    );
+    let missing = env.run(&["scan", "a.txt", name]);
+    assert_eq!(missing.code, 2);
+    assert!(!missing.stderr.contains('\u{1b}'), "{:?}", missing.stderr);
+}
