@@ -740,3 +740,23 @@ fn escape_sequences_in_file_names_do_not_reach_stderr() {
     assert_eq!(missing.code, 2);
     assert!(!missing.stderr.contains('\u{1b}'), "{:?}", missing.stderr);
 }
+
+/// `keyhound scan - <&-` scanned nothing and exited 0; a closed standard input is an
+/// error now. An empty pipe is still a clean scan.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdin_is_an_error() {
+    let env = TestEnv::new();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" scan - <&-")
+        .arg(keyhound_bin())
+        .current_dir(env.path())
+        .output()
+        .expect("run through sh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("standard input is closed"), "{stderr}");
+    let empty = env.run_with_stdin(&["scan", "-"], Some(b""));
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+}
