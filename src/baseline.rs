@@ -113,12 +113,13 @@ pub enum BaselineError {
         source: std::io::Error,
     },
     #[error(
-        "{file}: fingerprint prefix {prefix:?} is too short: give at least {MIN_PREFIX} characters"
+        "{file}: fingerprint prefix {} is too short: give at least {MIN_PREFIX} characters",
+        crate::finding::redact::quoted(.prefix)
     )]
     ShortPrefix { file: String, prefix: String },
-    #[error("{file}: no entry has a fingerprint starting with {prefix:?}")]
+    #[error("{file}: no entry has a fingerprint starting with {}", crate::finding::redact::quoted(.prefix))]
     UnknownFingerprint { file: String, prefix: String },
-    #[error("{file}: fingerprint prefix {prefix:?} is ambiguous: it matches {candidates}; give more characters")]
+    #[error("{file}: fingerprint prefix {} is ambiguous: it matches {candidates}; give more characters", crate::finding::redact::quoted(.prefix))]
     Ambiguous {
         file: String,
         prefix: String,
@@ -130,14 +131,16 @@ impl Baseline {
     /// Reads and checks the baseline at `path`.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
-            file: file.clone(),
-            source,
-        })?;
+        let text = crate::user_file::read_to_string(path, crate::user_file::MAX_BASELINE).map_err(
+            |source| BaselineError::Read {
+                file: file.clone(),
+                source,
+            },
+        )?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Parse {
             file: file.clone(),
             line: e.line(),
-            message: strip_position(&e.to_string()),
+            message: crate::finding::redact::scrub_message(&strip_position(&e.to_string())),
         })?;
         if baseline.version != BASELINE_VERSION {
             return Err(BaselineError::Version {
@@ -148,8 +151,10 @@ impl Baseline {
         Ok(baseline)
     }
 
-    /// Writes the baseline to `path`, sorted, through a temporary file so that an
-    /// interrupted write never leaves half a ledger.
+    /// Writes the baseline to `path`, sorted, through a temporary file with a unique name
+    /// in the same directory, synced and then renamed over `path`: a reader sees the old
+    /// ledger or the new one, never half of one, whatever is killed when, and two writers
+    /// never share a temporary file. Take [`lock`] around a read-modify-write.
     pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
         let err = |source| BaselineError::Write {
             file: path.display().to_string(),
@@ -159,13 +164,22 @@ impl Baseline {
         sorted.sort();
         let mut text = serde_json::to_string_pretty(&sorted).expect("a baseline always serialises");
         text.push('\n');
-        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(".tmp");
-        let tmp = path.with_file_name(tmp_name);
-        let mut file = std::fs::File::create(&tmp).map_err(err)?;
-        file.write_all(text.as_bytes()).map_err(err)?;
-        file.sync_all().map_err(err)?;
-        std::fs::rename(&tmp, path).map_err(err)
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(path.file_name().unwrap_or_default());
+        prefix.push(".");
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .tempfile_in(dir_of(path))
+            .map_err(err)?;
+        tmp.write_all(text.as_bytes()).map_err(err)?;
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(path).map_err(|e| err(e.error))?;
+        // The rename is durable once the directory is synced (not possible everywhere).
+        if let Ok(dir) = std::fs::File::open(dir_of(path)) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
     }
 
     /// Builds a baseline from `findings`, keeping the statuses, dates and notes of `previous`.
@@ -367,12 +381,50 @@ fn recurrence_message(f: &Finding, entry: &Entry) -> String {
 /// An existing file that cannot be read is an error rather than silently replaced,
 /// since it may hold decisions that would be lost.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<(), BaselineError> {
-    let previous = if path.exists() {
+    let _lock = lock(path)?;
+    // symlink_metadata: a FIFO or dangling link named here is refused by the load.
+    let previous = if std::fs::symlink_metadata(path).is_ok() {
         Some(Baseline::load(path)?)
     } else {
         None
     };
     Baseline::from_findings(findings, previous.as_ref()).save(path)
+}
+
+/// An advisory lock on a baseline, held until dropped, so that read-modify-write cycles
+/// on one ledger (`scan --write-baseline`, `baseline mark`) run one after the other.
+/// The lock is taken on a companion file, `FILE.lock`, because the ledger itself is
+/// replaced by each write; the companion file is left in place.
+#[derive(Debug)]
+pub struct LedgerLock {
+    _file: std::fs::File,
+}
+
+/// Waits for and takes the lock of the baseline at `path` (see [`LedgerLock`]).
+pub fn lock(path: &Path) -> Result<LedgerLock, BaselineError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let lock_path = path.with_file_name(name);
+    let err = |source| BaselineError::Write {
+        file: lock_path.display().to_string(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(err)?;
+    fs4::fs_std::FileExt::lock_exclusive(&file).map_err(err)?;
+    Ok(LedgerLock { _file: file })
+}
+
+/// The directory `path` is in (`.` for a bare file name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 fn location_of(f: &Finding) -> Location {

@@ -100,7 +100,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub decode_depth: u8,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core, more is capped with a note).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 

@@ -30,6 +30,40 @@ pub struct ScanConfig {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
+    /// Set when `--threads` asked for more than [`max_threads`]: the number asked for.
+    pub threads_capped_from: Option<usize>,
+}
+
+/// What a path is when it is neither a file nor a directory (`None` for those).
+fn special_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO or pipe");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
+/// Threads per core that `--threads` may ask for: the scan is CPU-bound, so more than a
+/// few per core only adds switching and memory (2,000 threads on 2 cores never finished).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads a scan uses: [`THREADS_PER_CORE`] per available core.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    cores.saturating_mul(THREADS_PER_CORE)
 }
 
 /// What to scan.
@@ -81,12 +115,23 @@ pub enum ConfigError {
     StdinWithPaths,
     #[error("--history, --staged and --range take one repository path")]
     GitOnePath,
+    #[error(
+        "--since {0}: no such date (expected YYYY-MM-DD, a real calendar day, or a git revision)"
+    )]
+    Since(String),
+    #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
+    NotScannable(String, &'static str),
 }
 
 impl ScanConfig {
     /// Validates `args`.
     pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
         let max_file_size = parse_size(&args.max_file_size)?;
+        if let Some(since) = &args.since {
+            if crate::date::looks_like_date(since) && crate::date::parse_date(since).is_none() {
+                return Err(ConfigError::Since(since.clone()));
+            }
+        }
         let git_mode = if args.staged {
             Some(GitMode::Staged)
         } else if let Some(range) = &args.range {
@@ -126,6 +171,13 @@ impl ScanConfig {
             if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
                 return Err(ConfigError::MissingPath(missing.display().to_string()));
             }
+            // A FIFO, `<(…)` or a device named as a root would be skipped by the walk and
+            // leave a "0 files, exit 0" scan: refuse it up front instead.
+            for path in &paths {
+                if let Some(kind) = std::fs::metadata(path).ok().and_then(|m| special_kind(&m)) {
+                    return Err(ConfigError::NotScannable(path.display().to_string(), kind));
+                }
+            }
             Inputs::Paths(paths)
         };
         let color = match args.color {
@@ -137,7 +189,10 @@ impl ScanConfig {
                     && std::env::var_os("NO_COLOR").is_none()
             }
         };
+        let asked = args.threads.unwrap_or(0);
+        let threads = asked.min(max_threads());
         Ok(ScanConfig {
+            threads_capped_from: (threads < asked).then_some(asked),
             inputs,
             format: args.format,
             output: args.output,
@@ -151,7 +206,7 @@ impl ScanConfig {
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
-                threads: args.threads.unwrap_or(0),
+                threads,
                 exclude: Vec::new(),
             },
             max_file_size,

@@ -34,7 +34,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{self, ScanConfig};
-use crate::finding::Finding;
+use crate::finding::{redact, Finding};
 use crate::provenance::Provenance;
 use crate::rules::{RuleSet, Severity};
 
@@ -155,10 +155,12 @@ impl Settings {
                 path
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigFileError::Read {
-            file: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::user_file::read_to_string(&path, crate::user_file::MAX_CONFIG).map_err(
+            |source| ConfigFileError::Read {
+                file: path.display().to_string(),
+                source,
+            },
+        )?;
         Settings::parse(&path, &text, root)
     }
 
@@ -172,7 +174,7 @@ impl Settings {
         };
         let syntax: ConfigSyntax = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            invalid(offset, e.message().trim_end().to_string())
+            invalid(offset, redact::scrub_message(e.message().trim_end()))
         })?;
         let locate = |s: &Spanned<String>| Located {
             value: s.get_ref().clone(),
@@ -196,8 +198,9 @@ impl Settings {
         for (id, level) in &syntax.severity {
             let severity = Severity::parse(level.get_ref()).ok_or_else(|| {
                 let message = format!(
-                    "severity {:?} of rule \"{id}\" is not one of critical, high, medium, low, info",
-                    level.get_ref()
+                    "severity {} of rule {} is not one of critical, high, medium, low, info",
+                    redact::quoted(level.get_ref()),
+                    rule_id(id)
                 );
                 invalid(level.span().start, message)
             })?;
@@ -213,8 +216,8 @@ impl Settings {
         if let Some(size) = &syntax.max_file_size {
             let bytes = config::parse_size(size.get_ref()).map_err(|_| {
                 let message = format!(
-                    "max_file_size {:?} is not a size (bytes, or with a K, M or G suffix)",
-                    size.get_ref()
+                    "max_file_size {} is not a size (bytes, or with a K, M or G suffix)",
+                    redact::quoted(size.get_ref())
                 );
                 invalid(size.span().start, message)
             })?;
@@ -241,8 +244,8 @@ impl Settings {
             let value = fp.get_ref().to_ascii_lowercase();
             if value.len() != 32 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
                 let message = format!(
-                    "allowlist fingerprint {:?} is not 32 hexadecimal characters",
-                    fp.get_ref()
+                    "allowlist fingerprint {} is not 32 hexadecimal characters",
+                    redact::quoted(fp.get_ref())
                 );
                 return Err(invalid(fp.span().start, message));
             }
@@ -255,7 +258,7 @@ impl Settings {
             })?;
             self.regexes.push(regex);
         }
-        self.paths = glob_matcher(&allow.paths, "allowlist paths", invalid)?;
+        self.paths = glob_matcher(&allow.paths, "allowlist.paths", invalid)?;
         Ok(())
     }
 
@@ -282,7 +285,8 @@ impl Settings {
                 .iter()
                 .find(|d| &d.value == id)
                 .map_or(1, |d| d.line);
-            return Err(self.invalid(line, format!("disable: unknown rule id \"{id}\"")));
+            let message = format!("disable: unknown rule id {}", rule_id(id));
+            return Err(self.invalid(line, message));
         }
         for (id, severity) in &self.severity {
             let rule = rules
@@ -290,7 +294,7 @@ impl Settings {
                 .iter_mut()
                 .find(|r| r.id == id.value)
                 .ok_or_else(|| {
-                    let message = format!("severity: unknown rule id \"{}\"", id.value);
+                    let message = format!("severity: unknown rule id {}", rule_id(&id.value));
                     self.invalid(id.line, message)
                 })?;
             rule.severity = *severity;
@@ -357,6 +361,22 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// A rule id from the file, quoted for a message: shown when it has the shape of a rule id
+/// (lowercase letters, digits and '-', as rule files require), else redacted like any
+/// other value, since it may be a secret in the wrong place.
+fn rule_id(id: &str) -> String {
+    let shaped = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if shaped {
+        format!("\"{id}\"")
+    } else {
+        redact::quoted(id)
+    }
 }
 
 /// Compiles gitignore-style globs (relative paths, matched from the scan root).

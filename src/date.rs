@@ -1,66 +1,47 @@
-//! Calendar dates without a date crate: commit times to RFC 3339, `--since` dates to
-//! seconds, and today's date for the baseline ledger. All in UTC.
+//! Calendar dates, through `jiff`: commit times to RFC 3339, `--since` dates to seconds,
+//! and today's date for the baseline ledger. All in UTC.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 
-/// `2024-01-02T03:04:05Z` from seconds since the epoch (UTC).
+/// `2024-01-02T03:04:05Z` from seconds since the epoch (UTC). Times outside the years
+/// -9999..=9999 (a forged commit date) are clamped to the nearest representable one.
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let time = Timestamp::from_second(secs).unwrap_or(if secs < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    });
+    time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// Whether `text` has the shape `YYYY-MM-DD` (four digits, two, two), valid or not: such
+/// an argument is meant as a date, so an impossible one is an error, not a git revision.
+pub fn looks_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Seconds since the epoch of `YYYY-MM-DD` (UTC midnight), if it is such a date.
+/// Seconds since the epoch of `YYYY-MM-DD` (UTC midnight), if it is a real calendar date
+/// (`2024-02-31` is not).
 pub fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if parts.next().is_some()
-        || !(1..=12).contains(&m)
-        || !(1..=31).contains(&d)
-        || text.len() != 10
-    {
+    if !looks_like_date(text) {
         return None;
     }
-    // Inverse of civil_from_days.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400)
+    let date: Date = text.parse().ok()?;
+    let zoned = date.to_zoned(TimeZone::UTC).ok()?;
+    Some(zoned.timestamp().as_second())
 }
 
 /// Today's date in UTC, YYYY-MM-DD.
 pub fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).expect("days since 1970 fit in i64");
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    Timestamp::now().to_zoned(TimeZone::UTC).date().to_string()
 }
 
 #[cfg(test)]
@@ -72,14 +53,27 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_704_164_645), "2024-01-02T03:04:05Z");
         assert_eq!(parse_date("2024-01-02"), Some(1_704_153_600));
+        assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800));
         assert_eq!(parse_date("2024-13-02"), None);
+        assert_eq!(parse_date("2024-02-31"), None);
+        assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("main"), None);
+        assert_eq!(parse_date("20240102"), None);
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+    fn date_shapes() {
+        assert!(looks_like_date("2024-02-31"));
+        assert!(!looks_like_date("v1.2.3"));
+        assert!(!looks_like_date("2024-2-3"));
+    }
+
+    #[test]
+    fn forged_times_do_not_panic() {
+        for secs in [i64::MAX, i64::MIN] {
+            let text = rfc3339(secs);
+            assert!(text.contains("9999-") && text.ends_with('Z'), "{text}");
+        }
+        assert_eq!(today().len(), 10);
     }
 }

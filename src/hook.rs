@@ -302,7 +302,7 @@ fn shell_quote(s: &str) -> String {
 /// Reads the hook at `path`, `None` if there is none. A dangling symlink counts as a
 /// hook: it is someone's, and must not be replaced silently.
 fn read_hook(path: &Path) -> Result<Option<Vec<u8>>, HookError> {
-    match fs::read(path) {
+    match crate::user_file::read(path, crate::user_file::MAX_HOOK) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound && !exists(path) => Ok(None),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(Vec::new())),

@@ -32,6 +32,7 @@ pub mod provenance;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod user_file;
 
 use cli::{Cli, Command, RulesCommand};
 use exit::ExitStatus;
@@ -39,7 +40,11 @@ use exit::ExitStatus;
 /// Runs one command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
-        Command::Scan(args) => commands::scan::run(config::ScanConfig::from_args(args)?),
+        Command::Scan(args) => {
+            let config = config::ScanConfig::from_args(args)
+                .map_err(|e| commands::scan::NotStarted(e.into()))?;
+            commands::scan::run(config)
+        }
         Command::Rules(RulesCommand::List { rules, json }) => commands::rules::list(&rules, json),
         Command::Rules(RulesCommand::Check { files }) => commands::rules::check(&files),
         Command::Checklist(args) => commands::checklist::run(args),

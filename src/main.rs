@@ -22,7 +22,13 @@ fn main() {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => ExitStatus::Clean,
         Err(err) => {
-            eprintln!("keyhound: error: {err:#}");
+            // Arguments and file contents reach this message: keep the terminal safe.
+            let text = format!("{err:#}");
+            let lines: Vec<String> = text
+                .lines()
+                .map(keyhound::finding::redact::sanitize)
+                .collect();
+            eprintln!("keyhound: error: {}", lines.join("\n"));
             ExitStatus::Error
         }
     };

@@ -15,6 +15,7 @@ mod frameworks;
 mod git;
 mod history;
 mod hook;
+mod hostile;
 mod install;
 mod rules;
 mod sarif;

@@ -140,7 +140,7 @@ fn malformed_rule_files_are_errors_naming_file_and_rule() {
         ),
         (
             CUSTOM.replace("severity = \"high\"", "severity = \"urgent\""),
-            "severity \"urgent\"",
+            "severity \"********\" is not one of",
         ),
         (
             CUSTOM.replace("provider = \"acme\"", "provider = \"nobody\""),

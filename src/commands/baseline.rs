@@ -1,5 +1,4 @@
 //! `keyhound baseline mark`: record a decision about a baselined secret in the ledger.
-#![allow(clippy::print_stdout)]
 
 use crate::baseline::Baseline;
 use crate::cli::{BaselineCommand, BaselineStatus};
@@ -14,15 +13,19 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
             note,
             file,
         } => {
+            let _lock = crate::baseline::lock(&file)?;
             let mut ledger = Baseline::load(&file)?;
             let date = crate::date::today();
             let full = ledger.mark(&file, &fingerprint, status, note.as_deref(), &date)?;
             ledger.save(&file)?;
-            println!(
-                "{}: {full} marked {} on {date}",
-                file.display(),
-                status_name(status)
-            );
+            super::to_stdout(|out| {
+                writeln!(
+                    out,
+                    "{}: {full} marked {} on {date}",
+                    file.display(),
+                    status_name(status)
+                )
+            })?;
             Ok(ExitStatus::Clean)
         }
     }

@@ -28,15 +28,15 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
     };
     let checklist = Checklist::build(occurrences, &rules, &statuses);
     let mut out = super::output(args.output.as_deref())?;
-    match args.format {
-        ChecklistFormat::Markdown => checklist.write_markdown(&mut out)?,
-        ChecklistFormat::Json => checklist.write_json(&mut out)?,
-    }
-    out.flush()?;
+    let written = match args.format {
+        ChecklistFormat::Markdown => checklist.write_markdown(&mut out),
+        ChecklistFormat::Json => checklist.write_json(&mut out),
+    };
+    super::unless_closed(written.and_then(|()| out.flush()).map_err(Into::into))?;
     Ok(ExitStatus::Clean)
 }
 
 fn read(path: &Path, what: &str) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
+    crate::user_file::read_to_string(path, crate::user_file::MAX_REPORT)
         .with_context(|| format!("{}: cannot read the {what} file", path.display()))
 }

@@ -1,6 +1,5 @@
 //! `keyhound hook install`, `hook uninstall` and `hook run`: glue between the command line
 //! and [`crate::hook`], and the messages that say what happened.
-#![allow(clippy::print_stdout)]
 
 use std::io::Write as _;
 use std::path::Path;
@@ -42,6 +41,16 @@ fn run_check(mut args: ScanArgs) -> anyhow::Result<ExitStatus> {
     Ok(status)
 }
 
+/// Collects one line of output, written to stdout once the command is done.
+macro_rules! say {
+    ($lines:ident, $($arg:tt)*) => { $lines.push(format!($($arg)*)) };
+}
+
+/// Writes the collected lines through the checked writer.
+fn print(lines: &[String]) -> anyhow::Result<()> {
+    super::to_stdout(|out| lines.iter().try_for_each(|l| writeln!(out, "{l}")))
+}
+
 fn install(repo: &Path, force: bool, chain: bool) -> anyhow::Result<ExitStatus> {
     let opts = InstallOptions {
         force,
@@ -50,6 +59,7 @@ fn install(repo: &Path, force: bool, chain: bool) -> anyhow::Result<ExitStatus> 
         installed_by: std::env::current_exe().ok(),
     };
     let report = hook::install(repo, &opts)?;
+    let mut lines = Vec::new();
     let hook = report.paths.hook();
     let what = match report.action {
         Installed::New => "installed",
@@ -57,43 +67,56 @@ fn install(repo: &Path, force: bool, chain: bool) -> anyhow::Result<ExitStatus> 
         Installed::Replaced => "installed (replacing the previous hook)",
         Installed::Chained => "installed (chained after the previous hook)",
     };
-    println!("keyhound: pre-commit hook {what}: {}", hook.display());
+    say!(
+        lines,
+        "keyhound: pre-commit hook {what}: {}",
+        hook.display()
+    );
     match report.action {
-        Installed::Replaced => println!(
+        Installed::Replaced => say!(lines,
             "keyhound: the previous hook is kept as {}; `keyhound hook uninstall` puts it back",
             report.paths.backup().display()
         ),
-        _ if report.chain => println!(
+        _ if report.chain => say!(lines,
             "keyhound: the previous hook ({BACKUP_NAME}) runs first; the commit is blocked if it fails"
         ),
-        _ if chain => println!("keyhound: --chain: there was no other hook to chain"),
+        _ if chain => say!(lines, "keyhound: --chain: there was no other hook to chain"),
         _ => {}
     }
     if report.paths.from_hooks_path {
-        println!(
+        say!(lines,
             "keyhound: core.hooksPath is set, so the hook went to {}; every repository using that directory runs it",
             report.paths.dir.display()
         );
     }
-    println!("keyhound: each commit now runs `keyhound scan --staged`; skip once with `git commit --no-verify`");
+    say!(lines, "keyhound: each commit now runs `keyhound scan --staged`; skip once with `git commit --no-verify`");
+    print(&lines)?;
     Ok(ExitStatus::Clean)
 }
 
 fn uninstall(repo: &Path) -> anyhow::Result<ExitStatus> {
     let report = hook::uninstall(repo)?;
+    let mut lines = Vec::new();
     let hook = report.paths.hook();
     match report.action {
         Uninstalled::NothingInstalled => {
-            println!(
+            say!(
+                lines,
                 "keyhound: no pre-commit hook at {}; nothing to remove",
                 hook.display()
             );
         }
-        Uninstalled::Removed => println!("keyhound: pre-commit hook removed: {}", hook.display()),
-        Uninstalled::Restored => println!(
+        Uninstalled::Removed => say!(
+            lines,
+            "keyhound: pre-commit hook removed: {}",
+            hook.display()
+        ),
+        Uninstalled::Restored => say!(
+            lines,
             "keyhound: pre-commit hook removed and the previous hook restored: {}",
             hook.display()
         ),
     }
+    print(&lines)?;
     Ok(ExitStatus::Clean)
 }

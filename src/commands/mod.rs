@@ -21,3 +21,28 @@ pub fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
         None => Box::new(BufWriter::new(io::stdout().lock())),
     })
 }
+
+/// Writes a command's output to stdout through `write`, then flushes. A reader that
+/// closed the pipe early (`keyhound rules list | head -1`) ends the output quietly: it is
+/// not an error, and the command's exit status stays what its work decided.
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let result = write(&mut out).and_then(|()| out.flush());
+    unless_closed(result.map_err(anyhow::Error::from))
+}
+
+/// `result`, with an error caused by a closed pipe turned into success.
+pub fn unless_closed(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(err) if is_broken_pipe(&err) => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has gone.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,5 +1,4 @@
 //! `keyhound rules list` and `keyhound rules check`.
-#![allow(clippy::print_stdout)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,22 +25,27 @@ pub fn list(files: &[PathBuf], json: bool) -> anyhow::Result<ExitStatus> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        let text = serde_json::to_string_pretty(&rows)?;
+        super::to_stdout(|out| writeln!(out, "{text}"))?;
     } else {
-        println!(
-            "{:<40} {:<24} {:<9} CONFIDENCE",
-            "ID", "PROVIDER", "SEVERITY"
-        );
-        for r in &set.rules {
-            println!(
-                "{:<40} {:<24} {:<9} {}",
-                r.id,
-                set.provider(r).name,
-                r.severity.as_str(),
-                r.confidence.as_str()
-            );
-        }
-        println!("{} rules", set.rules.len());
+        super::to_stdout(|out| {
+            writeln!(
+                out,
+                "{:<40} {:<24} {:<9} CONFIDENCE",
+                "ID", "PROVIDER", "SEVERITY"
+            )?;
+            for r in &set.rules {
+                writeln!(
+                    out,
+                    "{:<40} {:<24} {:<9} {}",
+                    r.id,
+                    set.provider(r).name,
+                    r.severity.as_str(),
+                    r.confidence.as_str()
+                )?;
+            }
+            writeln!(out, "{} rules", set.rules.len())
+        })?;
     }
     Ok(ExitStatus::Clean)
 }
@@ -52,10 +56,11 @@ pub fn check(files: &[PathBuf]) -> anyhow::Result<ExitStatus> {
     let origins: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let checked = |origin: &str| origins.is_empty() || origins.iter().any(|o| o == origin);
     let count = set.rules.iter().filter(|r| checked(&r.origin)).count();
+    let mut lines = Vec::new();
     let mut compile_errors = 0;
     for r in set.rules.iter().filter(|r| checked(&r.origin)) {
         if let Err(e) = r.regex.compile() {
-            println!("{}: rule \"{}\": {e}", r.origin, r.id);
+            lines.push(format!("{}: rule \"{}\": {e}", r.origin, r.id));
             compile_errors += 1;
         }
     }
@@ -73,13 +78,18 @@ pub fn check(files: &[PathBuf]) -> anyhow::Result<ExitStatus> {
         } else {
             f.found.join(", ")
         };
-        println!("{}: {what}; found: {found}", f.rule);
+        lines.push(format!("{}: {what}; found: {found}", f.rule));
     }
-    if failures.is_empty() && compile_errors == 0 {
-        println!("{count} rules OK");
-        Ok(ExitStatus::Clean)
+    let status = if failures.is_empty() && compile_errors == 0 {
+        lines.push(format!("{count} rules OK"));
+        ExitStatus::Clean
     } else {
-        println!("{} of the examples of {count} rules failed", failures.len());
-        Ok(ExitStatus::Error)
-    }
+        lines.push(format!(
+            "{} of the examples of {count} rules failed",
+            failures.len()
+        ));
+        ExitStatus::Error
+    };
+    super::to_stdout(|out| lines.iter().try_for_each(|l| writeln!(out, "{l}")))?;
+    Ok(status)
 }

@@ -20,23 +20,41 @@ use crate::report::{self, checklist, ReportOptions};
 use crate::rules::RuleSet;
 use crate::source::stdin;
 
+/// An error found before the scan started: the run stops, and says that nothing was
+/// scanned (errors during the scan are reported and the scan goes on).
+#[derive(Debug, thiserror::Error)]
+#[error("{0:#} (nothing was scanned)")]
+pub struct NotStarted(pub anyhow::Error);
+
 /// Runs a scan and writes its reports; returns the exit status.
 pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
-    let settings = Settings::load(config.config_file.as_deref(), &config.root())?;
+    let not_started = |e: anyhow::Error| NotStarted(e);
+    let settings = Settings::load(config.config_file.as_deref(), &config.root())
+        .map_err(|e| not_started(e.into()))?;
     settings.apply_to(&mut config);
-    let mut rules = RuleSet::with_files(&config.rule_files)?;
-    settings.adjust_rules(&mut rules)?;
+    let mut rules = RuleSet::with_files(&config.rule_files).map_err(|e| not_started(e.into()))?;
+    settings
+        .adjust_rules(&mut rules)
+        .map_err(|e| not_started(e.into()))?;
     // Read before scanning, so that a bad baseline fails fast.
     let known = config
         .baseline
         .as_deref()
         .map(baseline::Baseline::load)
-        .transpose()?;
+        .transpose()
+        .map_err(|e| not_started(e.into()))?;
     let matcher = Matcher::new(Arc::new(rules));
 
     let progress = Progress::new(!config.quiet);
     let mut messages = Messages::new(config.quiet);
     messages.attach_progress(progress.clone());
+    if let Some(asked) = config.threads_capped_from {
+        messages.warn(format!(
+            "--threads {asked} is more than {} per core can use; using {}",
+            crate::config::THREADS_PER_CORE,
+            config.walk.threads
+        ));
+    }
     let ctx = Context {
         matcher: &matcher,
         messages: &messages,
@@ -81,8 +99,9 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         suppressed,
     };
     let mut out = super::output(config.output.as_deref())?;
-    report::write(config.format, &outcome, matcher.rules(), &opts, &mut out)?;
-    out.flush()?;
+    // `keyhound scan | head -1`: the reader may go early; the status still tells the truth.
+    let written = report::write(config.format, &outcome, matcher.rules(), &opts, &mut out);
+    super::unless_closed(written.and_then(|()| out.flush()).map_err(Into::into))?;
     if let Some(path) = &config.checklist {
         let mut file = super::output(Some(path))?;
         let statuses = known

@@ -8,7 +8,7 @@ use std::fmt;
 /// Characters shown at the end of a redacted secret.
 const VISIBLE_TAIL: usize = 4;
 /// Secrets with fewer hidden characters than this are masked completely.
-const MIN_HIDDEN: usize = 12;
+const MIN_HIDDEN: usize = 16;
 /// What a fully masked secret looks like (the same whatever its length).
 pub const FULL_MASK: &str = "********";
 
@@ -42,10 +42,11 @@ impl Secret {
         redact(&self.text, self.prefix_len)
     }
 
-    /// The full secret when `show` is set, else the redacted form.
+    /// The full secret when `show` is set (as data: a terminal writer sanitises it, a
+    /// JSON writer escapes it), else the redacted form.
     pub fn shown(&self, show: bool) -> String {
         if show {
-            sanitize(&self.text)
+            self.text.clone()
         } else {
             self.redacted()
         }
@@ -85,6 +86,39 @@ pub fn redact(text: &str, prefix_len: usize) -> String {
     format!("{}…{}", sanitize(prefix), sanitize(&tail))
 }
 
+/// A value from a user's file, quoted for an error message in its redacted form: the
+/// value may be a secret put in the wrong place (`severity = "sk_live_…"`), so a message
+/// names its position and never its text.
+pub fn quoted(value: &str) -> String {
+    format!("\"{}\"", redact(value, 0))
+}
+
+/// Redacts the quoted parts (`"…"` and `` `…` ``) of a parser's error message, which quote
+/// the input, up to the word "expected" (after it come the accepted values, which are
+/// the parser's own).
+pub fn scrub_message(message: &str) -> String {
+    let (input, expected) = match message.find("expected") {
+        Some(i) => message.split_at(i),
+        None => (message, ""),
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut rest = input;
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[open] as char;
+        let Some(len) = rest[open + 1..].find(quote) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push(quote);
+        out.push_str(&redact(&rest[open + 1..open + 1 + len], 0));
+        out.push(quote);
+        rest = &rest[open + 2 + len..];
+    }
+    out.push_str(rest);
+    out.push_str(expected);
+    out
+}
+
 /// Replaces control, bidi and zero-width characters so scanned text cannot steer a terminal.
 pub fn sanitize(text: &str) -> String {
     text.chars()
@@ -116,6 +150,21 @@ mod tests {
     fn short_secrets_are_fully_masked() {
         assert_eq!(redact("hunter2hunter", 0), FULL_MASK);
         assert_eq!(redact("AKIAABCDEFGHIJKLM", 4), "AKIA********");
+    }
+
+    #[test]
+    fn messages_lose_quoted_input() {
+        assert_eq!(
+            scrub_message(
+                "invalid type: string \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\", expected a sequence"
+            ),
+            "invalid type: string \"…p7dc\", expected a sequence"
+        );
+        assert_eq!(
+            scrub_message("unknown field `hunter2`, expected one of `exclude`, `rules`"),
+            "unknown field `********`, expected one of `exclude`, `rules`"
+        );
+        assert_eq!(quoted("hgih"), "\"********\"");
     }
 
     #[test]

@@ -101,41 +101,74 @@ pub enum Content {
 impl Matcher {
     /// Builds the keyword automaton for a rule set.
     pub fn new(rules: Arc<RuleSet>) -> Matcher {
+        // Loading is linear in the number of rules: keywords are deduplicated through a
+        // map, and a rule is pushed at most once per keyword (rules arrive in order).
         let mut patterns: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
         for (i, rule) in rules.rules.iter().enumerate() {
             for kw in &rule.keywords {
                 let kw = kw.to_ascii_lowercase();
-                match patterns.iter().position(|p| *p == kw) {
-                    Some(p) => {
-                        if !keyword_rules[p].contains(&i) {
-                            keyword_rules[p].push(i)
-                        }
-                    }
-                    None => {
-                        patterns.push(kw);
-                        keyword_rules.push(vec![i]);
-                    }
+                let p = *index.entry(kw).or_insert_with_key(|kw| {
+                    patterns.push(kw.clone());
+                    keyword_rules.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if keyword_rules[p].last() != Some(&i) {
+                    keyword_rules[p].push(i);
                 }
             }
         }
         // A non-overlapping search (standard semantics) is several times faster than an
-        // overlapping one, but reports only one of two keywords where one contains the other
-        // ("secret" in "client_secret"); so each of the two also triggers the other's rules.
-        let mut extra: Vec<(usize, usize)> = Vec::new();
-        for i in 0..patterns.len() {
-            for j in 0..patterns.len() {
-                if i != j && patterns[i].contains(patterns[j].as_str()) {
-                    extra.push((i, j));
-                    extra.push((j, i));
-                }
+        // overlapping one, but reports only one of two keywords that overlap in the text:
+        // "secret" hides "client_secret", and "withapikey" hides "apikey(" (both contain
+        // "apikey"). So keywords linked by containment form groups, and a hit on any keyword
+        // of a group triggers the rules of the whole group. The links come from an
+        // overlapping search of every keyword for the others, which costs the total length
+        // of the keywords plus the links found, not a test of every pair.
+        let contained = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("keywords are plain ASCII literals and always compile");
+        let mut group: Vec<usize> = (0..patterns.len()).collect();
+        fn root(group: &mut [usize], mut i: usize) -> usize {
+            while group[i] != i {
+                group[i] = group[group[i]];
+                i = group[i];
+            }
+            i
+        }
+        for (i, outer) in patterns.iter().enumerate() {
+            for hit in contained.find_overlapping_iter(outer.as_str()) {
+                let (a, b) = (
+                    root(&mut group, i),
+                    root(&mut group, hit.pattern().as_usize()),
+                );
+                group[a.max(b)] = a.min(b);
             }
         }
-        for (to, from) in extra {
-            for r in keyword_rules[from].clone() {
-                if !keyword_rules[to].contains(&r) {
-                    keyword_rules[to].push(r);
-                }
+        let mut group_rules: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+        let mut members: Vec<usize> = vec![0; patterns.len()];
+        for (i, own) in keyword_rules.iter().enumerate() {
+            let r = root(&mut group, i);
+            members[r] += 1;
+            group_rules[r].extend_from_slice(own);
+        }
+        for rules in &mut group_rules {
+            rules.sort_unstable();
+            rules.dedup();
+        }
+        for (i, list) in keyword_rules.iter_mut().enumerate() {
+            let r = root(&mut group, i);
+            if members[r] > 1 {
+                // The keyword's own rules first: the order in which rules are tried
+                // decides between overlapping matches.
+                let mut own = list.clone();
+                own.sort_unstable();
+                let others = group_rules[r]
+                    .iter()
+                    .filter(|x| own.binary_search(x).is_err());
+                list.extend(others);
             }
         }
         let (path_globs, glob_rules) = path_globs(&rules);

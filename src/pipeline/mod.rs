@@ -42,6 +42,10 @@ pub struct Stats {
     pub skipped_large: u64,
     /// Files or objects that could not be read.
     pub unreadable: u64,
+    /// Files whose length changed between listing and reading (scanned as read).
+    pub changed: u64,
+    /// Symbolic links not followed because they lead back to an ancestor (`--follow`).
+    pub loops: u64,
 }
 
 impl Stats {
@@ -51,6 +55,8 @@ impl Stats {
         self.binary += other.binary;
         self.skipped_large += other.skipped_large;
         self.unreadable += other.unreadable;
+        self.changed += other.changed;
+        self.loops += other.loops;
     }
 }
 
@@ -254,6 +260,13 @@ impl Worker<'_, '_> {
     fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
         let entry = match entry {
             Ok(entry) => entry,
+            // A link back to an ancestor is the shape of the tree, not a failure to
+            // read it: everything under it is scanned once, through the other path.
+            Err(err) if is_loop(&err) => {
+                self.stats.loops += 1;
+                self.ctx.messages.warn(walk_error_message(&err));
+                return WalkState::Continue;
+            }
             Err(err) => {
                 self.stats.unreadable += 1;
                 self.ctx.messages.error(walk_error_message(&err));
@@ -282,7 +295,15 @@ impl Worker<'_, '_> {
             return WalkState::Continue;
         }
         let bytes = match filesystem::read(path, size) {
-            Ok(bytes) => bytes,
+            Ok(read) if read.changed => {
+                self.stats.changed += 1;
+                self.ctx.messages.warn(format!(
+                    "{shown}: changed while being read ({size} bytes when listed); scanned the {} bytes read",
+                    read.bytes.len()
+                ));
+                read.bytes
+            }
+            Ok(read) => read.bytes,
             Err(err) => {
                 self.stats.unreadable += 1;
                 self.ctx
@@ -324,6 +345,17 @@ impl Drop for Worker<'_, '_> {
         let mut out = self.collector.lock().unwrap_or_else(|e| e.into_inner());
         out.findings.append(&mut self.findings);
         out.stats.merge(&self.stats);
+    }
+}
+
+/// Whether a walk error is a symbolic link loop, under any nesting.
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Loop { .. } => true,
+        _ => false,
     }
 }
 

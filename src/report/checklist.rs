@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::redact::{sanitize, Secret, FULL_MASK};
+use crate::finding::redact::{quoted, sanitize, scrub_message, Secret, FULL_MASK};
 use crate::finding::Finding;
 use crate::pipeline::Outcome;
 use crate::rules::{Provider, RuleSet, Severity};
@@ -137,13 +137,14 @@ pub fn occurrences_from_report(
     rules: &RuleSet,
 ) -> Result<Vec<Occurrence>, ChecklistError> {
     let entries: Vec<serde_json::Value> = if text.trim_start().starts_with('[') {
-        serde_json::from_str(text).map_err(|e| ChecklistError::Report(e.to_string()))?
+        serde_json::from_str(text)
+            .map_err(|e| ChecklistError::Report(scrub_message(&e.to_string())))?
     } else {
         text.lines()
             .filter(|l| !l.trim().is_empty())
             .map(serde_json::from_str)
             .collect::<Result<_, _>>()
-            .map_err(|e| ChecklistError::Report(e.to_string()))?
+            .map_err(|e| ChecklistError::Report(scrub_message(&e.to_string())))?
     };
     entries
         .into_iter()
@@ -151,7 +152,8 @@ pub fn occurrences_from_report(
         .map(|(i, value)| {
             let entry = i + 1;
             let err = |message: String| ChecklistError::Entry { entry, message };
-            let e: ReportEntry = serde_json::from_value(value).map_err(|e| err(e.to_string()))?;
+            let e: ReportEntry =
+                serde_json::from_value(value).map_err(|e| err(scrub_message(&e.to_string())))?;
             if e.version > super::json::JSON_VERSION {
                 return Err(err(format!(
                     "shape version {} is newer than this keyhound reads ({})",
@@ -160,7 +162,7 @@ pub fn occurrences_from_report(
                 )));
             }
             let severity = Severity::parse(&e.severity)
-                .ok_or_else(|| err(format!("unknown severity \"{}\"", e.severity)))?;
+                .ok_or_else(|| err(format!("unknown severity {}", quoted(&e.severity))))?;
             let redacted = redact_again(&e.secret, &e.rule, rules);
             Ok(Occurrence {
                 rule_id: e.rule,
@@ -698,18 +700,18 @@ impl Item {
                 out,
                 "- **First seen:** commit {} by {} ({}) on {}",
                 code(short(&c.commit)),
-                text(&c.author_name),
-                text(&c.author_email),
-                text(&c.date)
+                untrusted(&c.author_name),
+                untrusted(&c.author_email),
+                untrusted(&c.date)
             )?;
         }
         if let Some(s) = &self.status {
-            let mut line = format!("- **Baseline status:** {}", text(&s.status));
+            let mut line = format!("- **Baseline status:** {}", untrusted(&s.status));
             if let Some(d) = &s.date {
-                line.push_str(&format!(" on {}", text(d)));
+                line.push_str(&format!(" on {}", untrusted(d)));
             }
             if let Some(note) = &s.note {
-                line.push_str(&format!(" ({})", text(note)));
+                line.push_str(&format!(" ({})", untrusted(note)));
             }
             writeln!(out, "{line}")?;
         }
@@ -774,6 +776,28 @@ fn text(s: &str) -> String {
     sanitize(s)
 }
 
+/// Text from scanned data or a ledger (author names and emails, dates, notes) as plain
+/// Markdown text: the characters that open emphasis, links, images, code, tables or
+/// headings are backslash-escaped and `<`, `>`, `&` become entities, so the text cannot
+/// inject a link, an image or HTML when the checklist is rendered (the GitHub Action
+/// posts it to the job summary). Bare URLs stay visible text.
+fn untrusted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in sanitize(s).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Markdown code span that holds any text, backticks included.
 fn code(s: &str) -> String {
     let s = sanitize(s);
@@ -809,6 +833,10 @@ mod tests {
         assert_eq!(shell_quote("a b/it's"), "'a b/it'\\''s'");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(
+            untrusted("[a](https://x.test) <img>"),
+            "\\[a\\]\\(https://x.test\\) &lt;img&gt;"
+        );
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn write_finding(
         ),
         f.rule_id,
         f.provider_id,
-        f.secret.shown(opts.show_secrets),
+        crate::finding::redact::sanitize(&f.secret.shown(opts.show_secrets)),
         p.paint(DIM, &encoding),
         note
     )?;
@@ -198,6 +198,12 @@ pub fn write_summary(
             "{} files skipped over --max-file-size",
             s.skipped_large
         ));
+    }
+    if s.loops > 0 {
+        notes.push(format!("{} symbolic link loops not followed", s.loops));
+    }
+    if s.changed > 0 {
+        notes.push(format!("{} files changed while being read", s.changed));
     }
     if s.unreadable > 0 || opts.errors > 0 {
         notes.push(format!(

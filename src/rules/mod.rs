@@ -9,11 +9,13 @@ pub mod builtin;
 pub mod paths;
 pub mod syntax;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
 use std::sync::OnceLock;
+
+use crate::finding::redact::{quoted, scrub_message};
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Serialize;
@@ -237,10 +239,12 @@ impl RuleSet {
     /// Reads and adds one rule file; call [`RuleSet::resolve`] once all are added.
     pub fn add_file(&mut self, path: &Path) -> Result<(), RuleError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Read {
-            origin: origin.clone(),
-            source,
-        })?;
+        let text = crate::user_file::read_to_string(path, crate::user_file::MAX_RULES).map_err(
+            |source| RuleError::Read {
+                origin: origin.clone(),
+                source,
+            },
+        )?;
         let first_new = self.rules.len();
         self.add_source(&origin, &text)?;
         // Built-in regexes are compiled by the test suite; a user's are compiled now,
@@ -256,18 +260,34 @@ impl RuleSet {
 
     /// Parses and compiles one rule file's text.
     pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), RuleError> {
-        let file: RuleFileSyntax = toml::from_str(text).map_err(|e| RuleError::Syntax {
-            origin: origin.to_string(),
-            message: e.to_string().trim_end().to_string(),
+        // The parser's own message quotes the source line, which may hold a secret (an
+        // example): give the line number and the message with quoted input redacted.
+        let file: RuleFileSyntax = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                1 + text.as_bytes()[..s.start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+            });
+            RuleError::Syntax {
+                origin: origin.to_string(),
+                message: format!("line {line}: {}", scrub_message(e.message().trim_end())),
+            }
         })?;
+        // Linear in the size of the set: ids are looked up in maps built once per file,
+        // not by a scan of every rule loaded so far.
+        let mut provider_ids: HashMap<String, usize> = (self.providers.iter().enumerate())
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         for p in file.providers {
-            if self.providers.iter().any(|q| q.id == p.id) {
+            if provider_ids.contains_key(&p.id) {
                 return Err(RuleError::Provider {
                     origin: origin.to_string(),
                     provider: p.id,
                     message: "defined twice".into(),
                 });
             }
+            provider_ids.insert(p.id.clone(), self.providers.len());
             self.providers.push(Provider {
                 id: p.id,
                 name: p.name,
@@ -276,9 +296,10 @@ impl RuleSet {
                 steps: p.steps,
             });
         }
+        let mut rule_ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
         for r in file.rules {
-            let rule = compile_rule(origin, r, &self.providers)?;
-            if self.rules.iter().any(|q| q.id == rule.id) {
+            let rule = compile_rule(origin, r, &provider_ids)?;
+            if !rule_ids.insert(rule.id.clone()) {
                 return Err(rule_error(origin, &rule.id, "rule id is defined twice"));
             }
             self.rules.push(rule);
@@ -312,12 +333,13 @@ impl RuleSet {
     /// Removes the rules whose ids are listed, and rules that require one of them
     /// (they could never match). Returns the ids that name no rule.
     pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
+        let known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
         let unknown = ids
             .iter()
-            .filter(|id| !self.rules.iter().any(|r| &r.id == *id))
+            .filter(|id| !known.contains(id.as_str()))
             .cloned()
             .collect();
-        let mut removed: Vec<String> = ids.to_vec();
+        let mut removed: HashSet<String> = ids.iter().cloned().collect();
         loop {
             let dependants: Vec<String> = self
                 .rules
@@ -355,7 +377,11 @@ fn rule_error(origin: &str, rule: &str, message: &str) -> RuleError {
     }
 }
 
-fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<Rule, RuleError> {
+fn compile_rule(
+    origin: &str,
+    r: RuleSyntax,
+    providers: &HashMap<String, usize>,
+) -> Result<Rule, RuleError> {
     let err = |m: &str| rule_error(origin, &r.id, m);
     let id_ok = !r.id.is_empty()
         && r.id
@@ -364,20 +390,19 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
     if !id_ok {
         return Err(err("id must be lowercase letters, digits and '-'"));
     }
-    let provider = providers
-        .iter()
-        .position(|p| p.id == r.provider)
-        .ok_or_else(|| err(&format!("unknown provider \"{}\"", r.provider)))?;
+    let provider = *providers
+        .get(&r.provider)
+        .ok_or_else(|| err(&format!("unknown provider {}", quoted(&r.provider))))?;
     let severity = Severity::parse(&r.severity).ok_or_else(|| {
         err(&format!(
-            "severity \"{}\" is not one of critical, high, medium, low, info",
-            r.severity
+            "severity {} is not one of critical, high, medium, low, info",
+            quoted(&r.severity)
         ))
     })?;
     let confidence = Confidence::parse(&r.confidence).ok_or_else(|| {
         err(&format!(
-            "confidence \"{}\" is not one of high, medium, low",
-            r.confidence
+            "confidence {} is not one of high, medium, low",
+            quoted(&r.confidence)
         ))
     })?;
     let paths = paths::compile(&r).map_err(|m| err(&m))?;
@@ -395,7 +420,8 @@ fn compile_rule(origin: &str, r: RuleSyntax, providers: &[Provider]) -> Result<R
     let checksum = match &r.checksum {
         None => None,
         Some(name) => Some(
-            Checksum::parse(name).ok_or_else(|| err(&format!("unknown checksum \"{name}\"")))?,
+            Checksum::parse(name)
+                .ok_or_else(|| err(&format!("unknown checksum {}", quoted(name))))?,
         ),
     };
     let exclude = r

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkParallel};
 
-use super::BlobBytes;
-
-/// Files at least this big are memory-mapped instead of read.
-const MMAP_THRESHOLD: u64 = 1 << 20;
+/// The most a read reserves up front; past that the buffer grows as bytes arrive, so a
+/// size that was wrong when listed costs no memory.
+const MAX_PREALLOCATION: usize = 64 << 20;
 
 /// The name of keyhound's own ignore file (gitignore syntax).
 pub const IGNORE_FILE: &str = ".keyhoundignore";
@@ -69,18 +68,30 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Reads a file of known `size`: mapped when large, else into a fresh buffer.
-pub fn read(path: &Path, size: u64) -> std::io::Result<BlobBytes> {
-    let mut file = File::open(path)?;
-    if size >= MMAP_THRESHOLD {
-        // SAFETY: the map is read-only and dropped after the scan of this one file. If another
-        // process truncates the file meanwhile, reads can fault; ripgrep and Nosey Parker accept
-        // the same trade-off for the speed of mapping large files.
-        #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file)? };
-        return Ok(BlobBytes::Mapped(map));
+/// A file's bytes as read, and whether the file changed while it was read.
+pub struct FileBytes {
+    pub bytes: Vec<u8>,
+    /// The file's length differed from `size` (it was truncated, rotated or appended
+    /// to during the scan); `bytes` holds what could be read.
+    pub changed: bool,
+}
+
+/// Reads a file whose length was `size` bytes when it was listed, reading at most one
+/// byte more so that a file growing under the scan cannot make the read unbounded.
+///
+/// Files are read, never memory-mapped: a mapped file that another process truncates
+/// faults on access (SIGBUS), which would end the whole scan. A file that changed is
+/// reported through [`FileBytes::changed`], not as an error.
+pub fn read(path: &Path, size: u64) -> std::io::Result<FileBytes> {
+    let file = File::open(path)?;
+    let capacity = usize::try_from(size)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::with_capacity(capacity.min(MAX_PREALLOCATION));
+    file.take(size.saturating_add(1)).read_to_end(&mut bytes)?;
+    let changed = bytes.len() as u64 != size;
+    if changed {
+        bytes.truncate(usize::try_from(size).unwrap_or(usize::MAX));
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    file.read_to_end(&mut bytes)?;
-    Ok(BlobBytes::Owned(bytes))
+    Ok(FileBytes { bytes, changed })
 }

@@ -5,24 +5,6 @@ pub mod filesystem;
 pub mod git;
 pub mod stdin;
 
-use std::ops::Deref;
-
-/// Bytes of one blob, either read into memory or memory-mapped.
-pub enum BlobBytes {
-    Owned(Vec<u8>),
-    Mapped(memmap2::Mmap),
-}
-
-impl Deref for BlobBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            BlobBytes::Owned(v) => v,
-            BlobBytes::Mapped(m) => m,
-        }
-    }
-}
-
 /// How many leading bytes are checked for a NUL to call a blob binary.
 const BINARY_PROBE: usize = 8192;
 
