@@ -8,6 +8,15 @@ use serde_json::Value;
 
 use crate::util::{fake, TestEnv};
 
+/// The README's fingerprint: the first 128 bits of SHA-256 of the secret, in hex.
+fn fingerprint(secret: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(secret.as_bytes())[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn b64(text: &str) -> String {
     STANDARD.encode(text)
 }
@@ -198,7 +207,7 @@ fn npmrc_legacy_auth_and_password() {
     let npmrc = format!(
         "registry=https://registry.acmecorp.io/npm/\n//registry.acmecorp.io/npm/:_auth={}\n//registry.acmecorp.io/npm/:_password={}\nalways-auth=true\n",
         b64(&format!("deploy:{REGISTRY_PASSWORD}")),
-        b64("Zx9Kw3Lp7Qm2Rt5V"),
+        b64("Zx9Kw3Lp7$Qm2Rt5V"),
     );
     env.write(".npmrc", &npmrc);
     let (run, findings) = env.scan_json(&[".npmrc"]);
@@ -209,6 +218,11 @@ fn npmrc_legacy_auth_and_password() {
             key("npm-legacy-auth", ".npmrc", 2, 35, "base64"),
             key("npm-legacy-password", ".npmrc", 3, 39, "base64"),
         ]
+    );
+    // The whole decoded password, `$` included.
+    assert_eq!(
+        findings[1]["fingerprint"].as_str(),
+        Some(fingerprint("Zx9Kw3Lp7$Qm2Rt5V").as_str())
     );
     let negative = TestEnv::new();
     negative.write(
@@ -265,7 +279,14 @@ fn every_encoding_is_decoded_and_placed_on_the_encoded_text() {
         got,
         vec![
             key("github-classic-pat", "encoded.txt", 1, 8, "hex"),
-            key("github-classic-pat", "encoded.txt", 2, 8, "percent"),
+            // The URL component holding the escapes, not the whole URL.
+            key(
+                "github-classic-pat",
+                "encoded.txt",
+                2,
+                column_of(&text, &percent),
+                "percent"
+            ),
             key("github-classic-pat", "encoded.txt", 3, 7, "json"),
             key("github-classic-pat", "encoded.txt", 4, 8, "entity"),
             key("github-classic-pat", "encoded.txt", 5, 5, "base64"),

@@ -360,8 +360,11 @@ fn escapes(bytes: &[u8], region: Range<usize>, out: &mut Vec<Segment>) {
         if !ok {
             continue;
         }
-        let span = token_around(bytes, region.clone(), pos, encoding);
+        let mut span = token_around(bytes, region.clone(), pos, encoding);
         covered = span.end;
+        if encoding == Encoding::Percent {
+            span = url_component(bytes, span);
+        }
         if span.len() >= MIN_ESCAPED_TOKEN {
             out.push(Segment {
                 span,
@@ -370,6 +373,28 @@ fn escapes(bytes: &[u8], region: Range<usize>, out: &mut Vec<Segment>) {
             });
         }
     }
+}
+
+/// Narrows a percent-encoded token (often a whole URL) to the URL components that hold
+/// escapes: from the start of the component with the first escape to the end of the one
+/// with the last, components being split at `? & = / : @ #`.
+fn url_component(bytes: &[u8], span: Range<usize>) -> Range<usize> {
+    let token = &bytes[span.clone()];
+    let is_escape = |i: usize| token[i] == b'%' && is_percent_escape(&token[i..]);
+    let Some(first) = (0..token.len()).find(|&i| is_escape(i)) else {
+        return span;
+    };
+    let last = (0..token.len())
+        .rev()
+        .find(|&i| is_escape(i))
+        .unwrap_or(first);
+    let split = |b: &u8| matches!(b, b'?' | b'&' | b'=' | b'/' | b':' | b'@' | b'#');
+    let start = token[..first].iter().rposition(split).map_or(0, |i| i + 1);
+    let end = token[last + 3..]
+        .iter()
+        .position(split)
+        .map_or(token.len(), |i| last + 3 + i);
+    span.start + start..span.start + end
 }
 
 fn is_percent_escape(s: &[u8]) -> bool {
@@ -615,8 +640,8 @@ mod tests {
             ["hello, world hex!"]
         );
         assert_eq!(
-            decoded("u = https://h/?t=abc%2Fdef%3D%3D\n"),
-            ["https://h/?t=abc/def=="]
+            decoded("u = https://h/?t=abc%2Fdef%3D%3D&x=1\n"),
+            ["abc/def=="]
         );
         assert_eq!(decoded(r#"s = "line\nnext \u0041\/x""#), ["line\nnext A/x"]);
         assert_eq!(decoded("<v>a&amp;b&#x2F;c&#47;d</v>"), ["a&b/c/d"]);

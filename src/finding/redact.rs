@@ -156,7 +156,7 @@ mod tests {
     fn messages_lose_quoted_input() {
         assert_eq!(
             scrub_message(
-                "invalid type: string \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\", expected a sequence"
+                "invalid type: string \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\", expected a sequence" // keyhound:allow (fake)
             ),
             "invalid type: string \"…p7dc\", expected a sequence"
         );

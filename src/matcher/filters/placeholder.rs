@@ -357,8 +357,8 @@ mod tests {
         for real in [
             "ghp_Todo8Lr0XkTz4mB9pWc7sYh1dNf6uJe3aQ2", // keyhound:allow (fake)
             "xoxb-2847-FAKE9q8Lr0XkTz4mB9pWc7sYh",
-            "AKIAQ7TESTM2ZR4LX5YN",
-            "AKIAJ2ABCDEQ4ZR7L5YN",
+            "AKIAQ7TESTM2ZR4LX5YN", // keyhound:allow (fake)
+            "AKIAJ2ABCDEQ4ZR7L5YN", // keyhound:allow (fake)
         ] {
             let prefix = real.find(['_', '-']).map_or(4, |i| i + 1);
             assert!(!is_provider_placeholder(real.as_bytes(), prefix), "{real}");
