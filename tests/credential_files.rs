@@ -90,8 +90,8 @@ const FILES: &[(&str, &str)] = &[
 /// (path, line, column, rule, secret, weak) of every finding in `FILES`, in report order.
 const EXPECTED: &[(&str, usize, usize, &str, &str, bool)] = &[
     ("pos/.curlrc", 2, 16, "curlrc-password", "9*Gr=xr.SR!o^d", false),
-    // Percent-encoded: reported decoded, at the start of the encoded URL.
-    ("pos/.git-credentials", 1, 1, "git-credentials-password", "Qt!!2zpJzvN@tJ", false),
+    // Percent-encoded: reported decoded, at the encoded password (the URL component with escapes).
+    ("pos/.git-credentials", 1, 20, "git-credentials-password", "Qt!!2zpJzvN@tJ", false),
     ("pos/.m2/settings.xml", 6, 17, "xml-credential-file-password", "{COQLCE6DU6GtcS5P=}", false),
     ("pos/.netrc", 3, 12, "netrc-password", "QEp=brM5Pag3bE", false),
     ("pos/.netrc", 4, 46, "netrc-password", "pass123", true),

@@ -157,7 +157,7 @@ fn walk(
         view.extend_from_slice(&decoded);
         let end = view.len();
         view.extend_from_slice(&bytes[seg.span.end..line.end]);
-        let segment = outer.cloned().unwrap_or_else(|| seg.span.clone());
+        let segment = outer.cloned().unwrap_or_else(|| seg.place.clone());
         chain.push(seg.encoding);
         visit(&View {
             bytes: &view,

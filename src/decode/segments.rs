@@ -37,6 +37,9 @@ pub struct Segment {
     pub encoding: Encoding,
     /// The segment spans several lines; whitespace inside it is not part of the data.
     pub wrapped: bool,
+    /// Where findings in it are reported: the span, or for a percent-encoded URL the
+    /// components that hold escapes (the whole URL is decoded, so rules see it whole).
+    pub place: Range<usize>,
 }
 
 const B64: u8 = 1;
@@ -117,6 +120,7 @@ fn run_segment(bytes: &[u8], start: usize, end: usize, out: &mut Vec<Segment>) -
     if all & HEX != 0 {
         if run.len() >= MIN_HEX_RUN && run.len() % 2 == 0 {
             out.push(Segment {
+                place: start..end,
                 span: start..end,
                 encoding: Encoding::Hex,
                 wrapped: false,
@@ -144,6 +148,7 @@ fn run_segment(bytes: &[u8], start: usize, end: usize, out: &mut Vec<Segment>) -
         }
     }
     out.push(Segment {
+        place: start..stop,
         span: start..stop,
         encoding: Encoding::Base64,
         wrapped,
@@ -278,6 +283,7 @@ fn value_run(bytes: &[u8], pos: usize, skip: usize) -> Option<Segment> {
         return None;
     }
     Some(Segment {
+        place: start..i,
         span: start..i,
         encoding: Encoding::Base64,
         wrapped: false,
@@ -360,16 +366,19 @@ fn escapes(bytes: &[u8], region: Range<usize>, out: &mut Vec<Segment>) {
         if !ok {
             continue;
         }
-        let mut span = token_around(bytes, region.clone(), pos, encoding);
+        let span = token_around(bytes, region.clone(), pos, encoding);
         covered = span.end;
-        if encoding == Encoding::Percent {
-            span = url_component(bytes, span);
-        }
+        let place = if encoding == Encoding::Percent {
+            url_component(bytes, span.clone())
+        } else {
+            span.clone()
+        };
         if span.len() >= MIN_ESCAPED_TOKEN {
             out.push(Segment {
                 span,
                 encoding,
                 wrapped: false,
+                place,
             });
         }
     }
@@ -641,12 +650,23 @@ mod tests {
         );
         assert_eq!(
             decoded("u = https://h/?t=abc%2Fdef%3D%3D&x=1\n"),
-            ["abc/def=="]
+            ["https://h/?t=abc/def==&x=1"]
         );
         assert_eq!(decoded(r#"s = "line\nnext \u0041\/x""#), ["line\nnext A/x"]);
         assert_eq!(decoded("<v>a&amp;b&#x2F;c&#47;d</v>"), ["a&b/c/d"]);
         // An identifier mixing both alphabets is not base64.
         assert!(segs("some/path_with_mixed-alphabets/here").is_empty());
+    }
+
+    #[test]
+    fn percent_findings_are_placed_on_the_escaped_component() {
+        let text = "u = https://h.example/cb?t=abc%2Fdef%3D%3D&x=1\n";
+        let found = find(text.as_bytes(), 0..text.len());
+        assert_eq!(
+            &text[found[0].span.clone()],
+            "https://h.example/cb?t=abc%2Fdef%3D%3D&x=1"
+        );
+        assert_eq!(&text[found[0].place.clone()], "abc%2Fdef%3D%3D");
     }
 
     #[test]

@@ -163,28 +163,13 @@ pub fn build(rules: &RuleSet, bytes: &[u8], matches: &[RawMatch]) -> Vec<BlobFin
     matches
         .iter()
         .map(|m| {
-            let rule = &rules.rules[m.rule];
-            let provider = rules.provider(rule);
-            let value = &bytes[m.secret.clone()];
-            let (snippet_redacted, snippet_full) = snippets(rules, bytes, matches, m);
-            BlobFinding {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                provider_id: provider.id.clone(),
-                provider_name: provider.name.clone(),
-                severity: if m.weak { Severity::Low } else { rule.severity },
-                confidence: m.confidence,
+            let place = Place {
                 span: lines.span(m.secret.start, m.secret.end),
-                offset: m.secret.start,
-                fingerprint: fingerprint(value),
-                secret: Secret::new(value, known_prefix_len(rule, value)),
-                entropy: m.entropy,
-                snippet_redacted,
-                snippet_full: Secret::new(snippet_full.as_bytes(), 0),
-                allow: allow::find(bytes, m.secret.clone(), &rule.id),
-                note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
+                range: m.secret.clone(),
+                snippets: snippets(rules, bytes, matches, m),
                 encoding: None,
-            }
+            };
+            blob_finding(rules, bytes, m, &bytes[m.secret.clone()], place)
         })
         .collect()
 }
@@ -207,17 +192,12 @@ pub fn build_decoded(
     matches
         .iter()
         .map(|m| {
-            let rule = &rules.rules[m.rule];
-            let provider = rules.provider(rule);
-            let value = &view.bytes[m.secret.clone()];
             // The encoded segment stands in for the secret in the blob's snippet.
             let stand_in = RawMatch {
-                rule: m.rule,
                 secret: view.segment.clone(),
                 context: view.segment.clone(),
-                entropy: m.entropy,
-                confidence: m.confidence,
                 weak: false,
+                ..m.clone()
             };
             let mut all: Vec<RawMatch> = plain
                 .iter()
@@ -228,27 +208,55 @@ pub fn build_decoded(
                 .collect();
             all.push(stand_in.clone());
             all.sort_by_key(|p| p.secret.start);
-            let (snippet_redacted, snippet_full) = snippets(rules, bytes, &all, &stand_in);
-            BlobFinding {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                provider_id: provider.id.clone(),
-                provider_name: provider.name.clone(),
-                severity: if m.weak { Severity::Low } else { rule.severity },
-                confidence: m.confidence,
+            let place = Place {
                 span: lines.span(view.segment.start, view.segment.end),
-                offset: view.segment.start,
-                fingerprint: fingerprint(value),
-                secret: Secret::new(value, known_prefix_len(rule, value)),
-                entropy: m.entropy,
-                snippet_redacted,
-                snippet_full: Secret::new(snippet_full.as_bytes(), 0),
-                allow: allow::find(bytes, view.segment.clone(), &rule.id),
+                range: view.segment.clone(),
+                snippets: snippets(rules, bytes, &all, &stand_in),
                 encoding: Some(encoding.clone()),
-                note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
-            }
+            };
+            blob_finding(rules, bytes, m, &view.bytes[m.secret.clone()], place)
         })
         .collect()
+}
+
+/// Where in the blob a finding is reported, and what is shown of its line.
+struct Place {
+    span: Span,
+    /// Byte range in the blob: the secret, or the encoded segment holding it.
+    range: std::ops::Range<usize>,
+    /// The line redacted, and in full.
+    snippets: (String, String),
+    encoding: Option<String>,
+}
+
+/// One finding of match `m`, whose secret is `value`, reported at `place` in `bytes`.
+fn blob_finding(
+    rules: &RuleSet,
+    bytes: &[u8],
+    m: &RawMatch,
+    value: &[u8],
+    place: Place,
+) -> BlobFinding {
+    let rule = &rules.rules[m.rule];
+    let provider = rules.provider(rule);
+    BlobFinding {
+        rule_id: rule.id.clone(),
+        rule_name: rule.name.clone(),
+        provider_id: provider.id.clone(),
+        provider_name: provider.name.clone(),
+        severity: if m.weak { Severity::Low } else { rule.severity },
+        confidence: m.confidence,
+        span: place.span,
+        offset: place.range.start,
+        fingerprint: fingerprint(value),
+        secret: Secret::new(value, known_prefix_len(rule, value)),
+        entropy: m.entropy,
+        snippet_redacted: place.snippets.0,
+        snippet_full: Secret::new(place.snippets.1.as_bytes(), 0),
+        allow: allow::find(bytes, place.range, &rule.id),
+        note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
+        encoding: place.encoding,
+    }
 }
 
 /// Length of the rule keyword the secret starts with (`ghp_`, `AKIA`), kept visible when redacting.

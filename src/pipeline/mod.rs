@@ -136,8 +136,11 @@ pub fn scan_blob(
             let in_rejected = rejected
                 .iter()
                 .any(|x| x.start < d.segment.end && d.segment.start < x.end);
+            // (The same rule finding the decoded value is that token read right, as in a
+            // percent-encoded password: merging prefers it.)
             let in_token = matches.iter().any(|m| {
                 !rules[m.rule].generic
+                    && m.rule != d.rule
                     && m.secret.start <= d.segment.start
                     && d.segment.end <= m.secret.end
             });
