@@ -144,27 +144,7 @@ fn every_credential_file_kind_has_its_exact_finding_and_its_twin_has_none() {
     write_all(&env);
     let (run, findings) = env.scan_json(&[".", "--show-secrets"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let actual: Vec<(String, u64, u64, String, String, bool)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().expect("path").to_string(),
-                f["line"].as_u64().expect("line"),
-                f["column"].as_u64().expect("column"),
-                f["rule"].as_str().expect("rule").to_string(),
-                f["secret"].as_str().expect("secret").to_string(),
-                f.get("note").is_some(),
-            )
-        })
-        .collect();
-    let expected: Vec<(String, u64, u64, String, String, bool)> = EXPECTED
-        .iter()
-        .map(|&(p, l, c, r, s, w)| (p.into(), l as u64, c as u64, r.into(), s.into(), w))
-        .collect();
-    for (a, e) in actual.iter().zip(&expected) {
-        assert_eq!(a, e);
-    }
-    assert_eq!(actual.len(), expected.len(), "{actual:#?}");
+    crate::util::assert_findings(&findings, EXPECTED);
     for f in &findings {
         match f.get("note") {
             Some(note) => {

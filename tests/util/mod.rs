@@ -158,6 +158,35 @@ impl TestEnv {
     }
 }
 
+/// Asserts that `findings` (a JSON report, `--show-secrets`) are exactly `expected`, in
+/// order: (path, line, column, rule, secret, has a note).
+pub fn assert_findings(
+    findings: &[serde_json::Value],
+    expected: &[(&str, usize, usize, &str, &str, bool)],
+) {
+    let actual: Vec<(String, u64, u64, String, String, bool)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["column"].as_u64().expect("column"),
+                f["rule"].as_str().expect("rule").to_string(),
+                f["secret"].as_str().expect("secret").to_string(),
+                f.get("note").is_some(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64, u64, String, String, bool)> = expected
+        .iter()
+        .map(|&(p, l, c, r, s, w)| (p.into(), l as u64, c as u64, r.into(), s.into(), w))
+        .collect();
+    for (a, e) in actual.iter().zip(&expected) {
+        assert_eq!(a, e);
+    }
+    assert_eq!(actual.len(), expected.len(), "{actual:#?}");
+}
+
 /// The root of this repository, for the files the project ships (action.yml, manifests).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
