@@ -3,15 +3,17 @@
 //! Data flows one way:
 //!
 //! ```text
-//! source (files, stdin, git)  ->  matcher (keywords, regex, checks)  ->  finding  ->  report
-//!            \______________ pipeline (threads, progress) ______________/
+//! source (files, stdin, git) -> decode (text view, encoded segments) -> matcher -> finding -> report
+//!            \__________________ pipeline (threads, progress) __________________/
 //! ```
 //!
 //! - [`rules`]: rule files parsed and compiled into a [`rules::RuleSet`].
 //! - [`source`]: where bytes come from; [`provenance`]: how we say so.
+//! - [`decode`]: UTF-16 and line ends, then base64/hex/percent/escape/entity segments
+//!   decoded so the matcher sees secrets one encoding step away.
 //! - [`matcher`]: one Aho-Corasick pass, then regexes near keyword hits, then filters.
 //! - [`finding`]: locations, fingerprints and redaction.
-//! - [`report`]: human, JSON and JSON Lines output.
+//! - [`report`]: human, JSON and JSON Lines, SARIF, and the rotation checklist.
 //! - [`pipeline`]: the only module with threads.
 
 pub mod baseline;

@@ -140,20 +140,7 @@ fn wheel_installs_the_native_binary_and_the_mirror_hook_uses_it_without_a_toolch
         .expect("run the installed keyhound")
         .into();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let found: Vec<(String, String, u64, u64)> = run
-        .json()
-        .as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().expect("rule").to_string(),
-                f["path"].as_str().expect("path").to_string(),
-                f["line"].as_u64().expect("line"),
-                f["column"].as_u64().expect("column"),
-            )
-        })
-        .collect();
+    let found = crate::util::finding_keys(&run);
     assert_eq!(
         found,
         [(

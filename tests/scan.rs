@@ -1,25 +1,6 @@
 //! Tests: scanning files, directories and stdin; output formats; redaction; exit codes.
 
-use crate::util::{fake, TestEnv};
-
-fn finding_keys(run: &crate::util::Run) -> Vec<(String, String, u64, u64)> {
-    let mut keys: Vec<_> = run
-        .json()
-        .as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().expect("rule").to_string(),
-                f["path"].as_str().expect("path").to_string(),
-                f["line"].as_u64().expect("line"),
-                f["column"].as_u64().expect("column"),
-            )
-        })
-        .collect();
-    keys.sort();
-    keys
-}
+use crate::util::{fake, finding_keys, TestEnv};
 
 #[test]
 fn finds_exact_rule_path_line_and_column() {

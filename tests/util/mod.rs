@@ -158,6 +158,26 @@ impl TestEnv {
     }
 }
 
+/// `(rule, path, line, column)` of every finding of a `--format json` run, sorted.
+pub fn finding_keys(run: &Run) -> Vec<(String, String, u64, u64)> {
+    let mut keys: Vec<_> = run
+        .json()
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().expect("rule").to_string(),
+                f["path"].as_str().expect("path").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["column"].as_u64().expect("column"),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
 /// Asserts that `findings` (a JSON report, `--show-secrets`) are exactly `expected`, in
 /// order: (path, line, column, rule, secret, has a note).
 pub fn assert_findings(
