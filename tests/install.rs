@@ -107,7 +107,7 @@ fn wheel_installs_the_native_binary_and_the_mirror_hook_uses_it_without_a_toolch
         .to_string_lossy()
         .into_owned();
     assert!(
-        name.starts_with(&format!("keyhound-{version}-py3-none-")),
+        name.starts_with(&format!("keyhound_bin-{version}-py3-none-")),
         "a binary wheel for any Python: {name}"
     );
     let size = std::fs::metadata(&wheel).expect("stat the wheel").len();
@@ -152,7 +152,67 @@ fn wheel_installs_the_native_binary_and_the_mirror_hook_uses_it_without_a_toolch
     );
     assert!(!run.stdout.contains(&pat), "full secret printed");
 
+    pipx_and_uvx_run_the_wheel(&work.path().join("tools"), &wheel, scanned.path());
     mirror_hook_installs_the_wheel(&work, &dist, &bin);
+}
+
+/// `pipx install` and `uvx --from` (pipx and uv from PyPI, in the tools environment) give
+/// the native `keyhound` from the wheel alone (no index), and it finds the secret.
+fn pipx_and_uvx_run_the_wheel(tools: &Path, wheel: &Path, scanned: &Path) {
+    let bin = tools.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    ok(
+        &bin.join("pip"),
+        &["install", "-q", "pipx", "uv"],
+        tools,
+        &[],
+    );
+    let wheel_arg = wheel.to_str().expect("UTF-8 path");
+    let home = TestEnv::new();
+    let pipx_bin = home.path().join("pipx-bin");
+    let (pipx_home, uv_cache, uv_tools) = (
+        home.path().join("pipx"),
+        home.path().join("uv-cache"),
+        home.path().join("uv-tools"),
+    );
+    let env: [(&str, &std::ffi::OsStr); 5] = [
+        ("PIPX_HOME", pipx_home.as_os_str()),
+        ("PIPX_BIN_DIR", pipx_bin.as_os_str()),
+        ("PIP_NO_INDEX", "1".as_ref()),
+        ("UV_CACHE_DIR", uv_cache.as_os_str()),
+        ("UV_TOOL_DIR", uv_tools.as_os_str()),
+    ];
+    let start = Instant::now();
+    ok(&bin.join("pipx"), &["install", wheel_arg], tools, &env);
+    eprintln!("pipx install: {:.1}s", start.elapsed().as_secs_f64());
+    let version = format!("keyhound {}", env!("CARGO_PKG_VERSION"));
+    let shown = ok(&pipx_bin.join("keyhound"), &["--version"], tools, &env);
+    assert_eq!(shown.trim(), version);
+
+    let start = Instant::now();
+    let out = Command::new(bin.join("uvx"))
+        .args([
+            "--offline",
+            "--from",
+            wheel_arg,
+            "keyhound",
+            "scan",
+            ".",
+            "--format",
+            "json",
+        ])
+        .current_dir(scanned)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run uvx");
+    eprintln!(
+        "uvx --from the wheel, first scan: {:.1}s",
+        start.elapsed().as_secs_f64()
+    );
+    let run: Run = out.into();
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let found = crate::util::finding_keys(&run);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "github-classic-pat");
 }
 
 /// The mirror hook, its pin set to this version, installed by pre-commit from `dist`
@@ -183,7 +243,7 @@ fn mirror_hook_installs_the_wheel(work: &TestEnv, dist: &Path, user_bin: &Path) 
     );
     let pin = String::from_utf8(read("pyproject.toml")).expect("UTF-8");
     assert!(
-        pin.contains(&format!("\"keyhound=={}\"", env!("CARGO_PKG_VERSION"))),
+        pin.contains(&format!("\"keyhound-bin=={}\"", env!("CARGO_PKG_VERSION"))),
         "the mirror pins this version:\n{pin}"
     );
     let repo = TestEnv::new();
@@ -264,4 +324,50 @@ fn published_crate_holds_the_rules_and_build_script() {
             .any(|l| l.starts_with("pre-commit-mirror/") || l.starts_with("scripts/")),
         "{listed:?}"
     );
+}
+
+/// The release workflow writes the pre-commit mirror with this script: the package version,
+/// the `keyhound-bin` pin and the README's `rev:` follow the release; bad usage exits 2.
+#[test]
+fn mirror_script_pins_the_released_version() {
+    let script = util::repo_root().join("scripts/update-pre-commit-mirror.sh");
+    let out = TestEnv::new();
+    let run = |args: &[&str]| -> Run {
+        Command::new(&script)
+            .args(args)
+            .output()
+            .expect("run the script")
+            .into()
+    };
+    let dir = out.path().to_str().expect("UTF-8 path");
+    let done = run(&["2.3.4", dir]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let read =
+        |name: &str| std::fs::read_to_string(out.path().join(name)).expect("read a mirror file");
+    let pyproject = read("pyproject.toml");
+    assert!(pyproject.contains("\nversion = \"2.3.4\"\n"), "{pyproject}");
+    assert!(
+        pyproject.contains("dependencies = [\"keyhound-bin==2.3.4\"]"),
+        "{pyproject}"
+    );
+    assert!(read("README.md").contains("rev: v2.3.4"));
+    assert_eq!(
+        read(".pre-commit-hooks.yaml"),
+        std::fs::read_to_string(util::repo_root().join("pre-commit-mirror/.pre-commit-hooks.yaml"))
+            .expect("read the template")
+    );
+    for bad in [
+        &["v2.3.4", dir][..],
+        &["two", dir],
+        &["2.3.4"],
+        &["2.3.4", "/nonexistent/dir"],
+    ] {
+        let refused = run(bad);
+        assert_eq!(refused.code, 2, "{bad:?}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("error") || refused.stderr.contains("usage"),
+            "{}",
+            refused.stderr
+        );
+    }
 }
