@@ -15,6 +15,26 @@
 //! - [`finding`]: locations, fingerprints and redaction.
 //! - [`report`]: human, JSON and JSON Lines, SARIF, and the rotation checklist.
 //! - [`pipeline`]: the only module with threads.
+//!
+//! Modules are layered along that flow, lowest first; a module imports only from lower
+//! layers, and modules on one line are independent of each other (`tests/layers.rs`
+//! checks every `crate::` and `super::` path against this list):
+//!
+//! ```text
+//! exit, user_file, date, provenance, finding::redact   foundations, no crate imports
+//! rules
+//! source
+//! decode
+//! matcher
+//! finding                                              incl. Outcome, the scan result
+//! progress
+//! messages
+//! baseline, hook
+//! report, pipeline                                     consumers and producer of findings
+//! cli, config_file                                     clap types; .keyhound.toml
+//! config                                               both merged into one ScanConfig
+//! commands
+//! ```
 
 pub mod baseline;
 pub mod cli;

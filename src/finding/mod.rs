@@ -4,6 +4,7 @@
 
 pub mod allow;
 pub mod location;
+mod outcome;
 pub mod redact;
 
 use serde::Serialize;
@@ -13,6 +14,7 @@ use crate::matcher::RawMatch;
 use crate::provenance::{CommitInfo, Provenance};
 use crate::rules::{Confidence, Rule, RuleSet, Severity};
 use location::{line_bounds, LineIndex, Span};
+pub use outcome::{Outcome, Stats};
 pub use redact::Secret;
 
 /// Longest snippet kept around a secret, in characters on each side.

@@ -22,8 +22,7 @@ use serde_sarif::sarif;
 use sha2::{Digest, Sha256};
 
 use super::ReportOptions;
-use crate::finding::Finding;
-use crate::pipeline::Outcome;
+use crate::finding::{Finding, Outcome};
 use crate::provenance::{short_id, Provenance};
 use crate::rules::{Provider, RuleSet, Severity};
 
