@@ -312,14 +312,6 @@ impl Baseline {
         Ok(fingerprint)
     }
 
-    /// The status recorded for a fingerprint, and when it was set (for the checklist).
-    pub fn status_of(&self, fingerprint: &str) -> Option<(Status, Option<&str>)> {
-        self.entries
-            .iter()
-            .find(|e| e.fingerprint == fingerprint)
-            .map(|e| (e.status, e.status_date.as_deref()))
-    }
-
     /// Removes findings already in the baseline; reports recurrences of rotated secrets
     /// through `messages`. Returns how many findings were suppressed.
     pub fn filter(&self, outcome: &mut Outcome, messages: &Messages) -> usize {

@@ -176,7 +176,7 @@ pub fn build(rules: &RuleSet, bytes: &[u8], matches: &[RawMatch]) -> Vec<BlobFin
         .collect()
 }
 
-/// Builds findings for matches in a decoded view of `bytes` (see [`crate::decode`]).
+/// Builds findings for matches in a decoded view of `bytes` (see `crate::decode`).
 ///
 /// Each finding is placed at the view's outermost encoded segment; its secret, fingerprint
 /// and redaction come from the decoded text. The snippet is the blob's line with the
