@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::Format;
-
 /// Find leaked credentials in files, git history and staged changes, and plan their rotation.
 ///
 /// Exit status: 0 nothing found, 1 findings, 2 error (bad arguments, unreadable input,
@@ -35,6 +33,19 @@ pub enum Command {
     Hook(HookCommand),
 }
 
+/// Output formats of `keyhound scan` (mapped to `report::Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Grouped by file, like ripgrep, with a summary.
+    Human,
+    /// A JSON array of findings.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
 /// When to color output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -59,8 +70,8 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -90,9 +101,10 @@ pub struct ScanArgs {
     #[arg(long, short = 'L')]
     pub follow: bool,
 
-    /// Skip files larger than SIZE (bytes, or with K, M, G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "64M")]
-    pub max_file_size: String,
+    /// Skip files larger than SIZE (bytes, or with K, M, G suffix) [default: 64M, or
+    /// max_file_size from the config file].
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
 
     /// How deep to decode encoded segments (base64, hex, percent, JSON escapes, entities)
     /// and scan their content: 1 decodes segments of the file, 2 also segments inside
@@ -193,7 +205,7 @@ pub enum BaselineCommand {
         fingerprint: String,
         /// New status.
         #[arg(value_enum)]
-        status: BaselineStatus,
+        status: BaselineStatusArg,
         /// Why, who, or the ticket.
         #[arg(long)]
         note: Option<String>,
@@ -203,10 +215,9 @@ pub enum BaselineCommand {
     },
 }
 
-/// What a team decided about a baselined secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BaselineStatus {
+/// What a team decided about a baselined secret (mapped to `baseline::Status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaselineStatusArg {
     /// Known, not yet handled.
     Open,
     /// Revoked and replaced at the provider.

@@ -1,13 +1,16 @@
-//! Turns parsed arguments into one validated [`ScanConfig`]: sizes parsed, paths
-//! checked, colors decided. Nothing after this module sees clap.
+//! Turns parsed arguments and the config file into one validated [`ScanConfig`]: sizes
+//! parsed, paths checked, colors decided, `.keyhound.toml` merged with explicit flags
+//! winning. Nothing after this module sees clap or reads the config file.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{ColorChoice, ConfidenceArg, ScanArgs};
+use crate::cli::{ColorChoice, ConfidenceArg, FormatArg, ScanArgs};
+use crate::config_file::{parse_size, Allowlist, ConfigFileError, RuleAdjustments, Settings};
 use crate::report::Format;
 use crate::rules::Confidence;
 use crate::source::filesystem::WalkOptions;
+use crate::source::GitMode;
 
 /// Everything `keyhound scan` needs to know, validated.
 #[derive(Debug, Clone)]
@@ -18,15 +21,19 @@ pub struct ScanConfig {
     pub show_secrets: bool,
     /// Findings below this confidence are not reported (`--min-confidence`).
     pub min_confidence: Confidence,
+    /// `--rules` files, then the config file's `rules`.
     pub rule_files: Vec<PathBuf>,
+    /// The config file's `disable`, `[severity]` and `min_entropy`.
+    pub rule_adjustments: RuleAdjustments,
+    /// The config file's `[allowlist]` (and `exclude`, for git findings).
+    pub allowlist: Allowlist,
     pub walk: WalkOptions,
+    /// `--max-file-size`, else the config file's `max_file_size`, else 64 MiB.
     pub max_file_size: u64,
     /// `--decode-depth`: nesting depth of decoding, 0 for none.
     pub decode_depth: u8,
     pub color: bool,
     pub quiet: bool,
-    /// `--config FILE`, else `.keyhound.toml` at the scan root if present.
-    pub config_file: Option<PathBuf>,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
@@ -78,29 +85,15 @@ pub enum Inputs {
     },
 }
 
-/// Which part of a repository to scan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GitMode {
-    /// Every blob reachable from any ref (and unreachable ones with `all_objects`),
-    /// plus the working tree.
-    History {
-        all_objects: bool,
-        since: Option<String>,
-    },
-    /// Index entries that differ from HEAD.
-    Staged,
-    /// Blobs introduced by the commits in `A..B`.
-    Range(String),
-}
+/// The size limit when neither `--max-file-size` nor the config file sets one.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
-impl ScanConfig {
-    /// The directory that relative settings (config file, ignore files) are found in.
-    pub fn root(&self) -> PathBuf {
-        match &self.inputs {
-            Inputs::Paths(paths) if paths.len() == 1 && paths[0].is_dir() => paths[0].clone(),
-            Inputs::Git { repo, .. } => repo.clone(),
-            _ => PathBuf::from("."),
-        }
+/// The directory that relative settings (config file, ignore files) are found in.
+fn root_of(inputs: &Inputs) -> PathBuf {
+    match inputs {
+        Inputs::Paths(paths) if paths.len() == 1 && paths[0].is_dir() => paths[0].clone(),
+        Inputs::Git { repo, .. } => repo.clone(),
+        _ => PathBuf::from("."),
     }
 }
 
@@ -121,12 +114,21 @@ pub enum ConfigError {
     Since(String),
     #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
     NotScannable(String, &'static str),
+    /// `.keyhound.toml` (or `--config FILE`) cannot be read or is invalid.
+    #[error(transparent)]
+    File(#[from] ConfigFileError),
 }
 
 impl ScanConfig {
-    /// Validates `args`.
-    pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
-        let max_file_size = parse_size(&args.max_file_size)?;
+    /// Validates `args`, reads the config file (`--config FILE`, else `.keyhound.toml` at
+    /// the scan root if present) and merges the two: a flag given on the command line wins
+    /// over the file, the file over the built-in default; lists (rule files, excludes) are
+    /// joined. This is the only place either source is read.
+    pub fn resolve(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
+        let explicit_size = match args.max_file_size.as_deref() {
+            Some(text) => Some(parse_size(text).ok_or_else(|| ConfigError::Size(text.into()))?),
+            None => None,
+        };
         if let Some(since) = &args.since {
             if crate::date::looks_like_date(since) && crate::date::parse_date(since).is_none() {
                 return Err(ConfigError::Since(since.clone()));
@@ -191,10 +193,18 @@ impl ScanConfig {
         };
         let asked = args.threads.unwrap_or(0);
         let threads = asked.min(max_threads());
+        let settings = Settings::load(args.config.as_deref(), &root_of(&inputs))?;
+        let mut rule_files = args.rules;
+        rule_files.extend(settings.rule_files);
         Ok(ScanConfig {
             threads_capped_from: (threads < asked).then_some(asked),
             inputs,
-            format: args.format,
+            format: match args.format {
+                FormatArg::Human => Format::Human,
+                FormatArg::Json => Format::Json,
+                FormatArg::Jsonl => Format::Jsonl,
+                FormatArg::Sarif => Format::Sarif,
+            },
             output: args.output,
             show_secrets: args.show_secrets,
             min_confidence: match args.min_confidence {
@@ -202,52 +212,24 @@ impl ScanConfig {
                 ConfidenceArg::Medium => Confidence::Medium,
                 ConfidenceArg::High => Confidence::High,
             },
-            rule_files: args.rules,
+            rule_files,
+            rule_adjustments: settings.rules,
+            allowlist: settings.allowlist,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
                 threads,
-                exclude: Vec::new(),
+                exclude: settings.exclude,
             },
-            max_file_size,
+            max_file_size: explicit_size
+                .or(settings.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
             decode_depth: args.decode_depth,
             color,
             quiet: args.quiet,
-            config_file: args.config,
             baseline: args.baseline,
             write_baseline: args.write_baseline,
             checklist: args.checklist,
         })
-    }
-}
-
-/// Parses `1024`, `64K`, `64M`, `1G` (binary units; `KiB`/`MB` spellings accepted).
-pub fn parse_size(text: &str) -> Result<u64, ConfigError> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: u64 = digits.parse().map_err(|_| ConfigError::Size(text.into()))?;
-    let mult: u64 = match unit.trim().to_ascii_uppercase().as_str() {
-        "" | "B" => 1,
-        "K" | "KB" | "KIB" => 1 << 10,
-        "M" | "MB" | "MIB" => 1 << 20,
-        "G" | "GB" | "GIB" => 1 << 30,
-        _ => return Err(ConfigError::Size(text.into())),
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| ConfigError::Size(text.into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("64M").unwrap(), 64 << 20);
-        assert_eq!(parse_size("100").unwrap(), 100);
-        assert_eq!(parse_size("2KiB").unwrap(), 2048);
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("5X").is_err());
     }
 }

@@ -17,6 +17,7 @@ mod history;
 mod hook;
 mod hostile;
 mod install;
+mod layers;
 mod rules;
 mod sarif;
 mod scan;

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use crate::finding::BlobFinding;
+use crate::finding::{BlobFinding, Stats};
 use crate::matcher::Scratch;
-use crate::pipeline::{scan_blob, Context, Stats};
+use crate::pipeline::{scan_blob, Context};
 use crate::source::git::{self, GitError};
 
 /// Scans blobs in parallel; returns the matches of each blob that had any, and the counters.

@@ -17,10 +17,10 @@ mod tree_index;
 
 pub use diff::{blob_at, introduced_by};
 pub use ignore::IgnoreRules;
-pub use messages::{commit_message, tag_messages, TagMessage};
-pub use packs::{for_each_packed_object, Decoded, PackPosition};
+pub use messages::tag_messages;
+pub use packs::{for_each_packed_object, PackPosition};
 pub use staged::staged_blobs;
-pub use tree_index::{introductions_from_index, Introduced, Placements, TreeIndex};
+pub use tree_index::{introductions_from_index, Introduced, TreeIndex};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
