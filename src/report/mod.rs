@@ -2,8 +2,10 @@
 //! secrets through [`crate::finding::Secret::shown`], so redaction is decided once.
 
 pub mod checklist;
+pub mod escape;
 pub mod human;
 pub mod json;
+pub mod rotation;
 pub mod sarif;
 
 use std::collections::HashSet;

@@ -1,0 +1,755 @@
+//! The checklist's model. Occurrences (one secret at one place) with the same fingerprint
+//! are one [`Part`]; parts of one credential found together are one [`Item`].
+//!
+//! **Grouping rule.** Rules that find the parts of a multi-secret credential say so in
+//! their file (`credential = { id = "aws-access-key", part = "secret access key" }`).
+//! Two parts with the same credential id and different part names are one credential
+//! when one occurrence of each is in the same file version (same path and, for history,
+//! same commit) at most [`PART_DISTANCE`] lines apart. Pairs are joined closest first, and
+//! never so that one item would hold two secrets of the same part: a file with two AWS
+//! key pairs gives two items, each id with its nearest secret. Everything else is one
+//! item per secret. Credentials whose parts are one match (a URL with user and password,
+//! a Twilio `SID:token` pair) are one secret already.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::markdown::code;
+use super::{purge, ChecklistError, Status, Statuses, CHECKLIST_VERSION};
+use crate::finding::redact::{sanitize, Secret, FULL_MASK};
+use crate::finding::Finding;
+use crate::provenance::CommitInfo;
+use crate::report::escape;
+use crate::report::json::JsonFinding;
+use crate::report::rotation;
+use crate::rules::{Provider, RuleSet, Severity};
+
+/// Two parts of one credential are one item when they are at most this many lines apart
+/// in the same file version.
+pub const PART_DISTANCE: usize = 10;
+
+/// The expressions file the checklist names when keyhound did not write one: outside the
+/// repository, so that it is never committed.
+pub const DEFAULT_PURGE_FILE: &str = "../keyhound-purge.txt";
+
+/// One place a secret was found: what a checklist is built from.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub provider_id: String,
+    pub provider_name: String,
+    pub severity: Severity,
+    pub fingerprint: String,
+    /// The secret, redacted: all the checklist ever shows.
+    pub redacted: String,
+    /// The full secret, kept only for the purge file (when the user gave
+    /// `--show-secrets`); its `Debug` is redacted.
+    pub secret: Option<Secret>,
+    /// `-` for stdin, empty for commit and tag messages.
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    /// History findings: the commit the blob was found in.
+    pub commit: Option<CommitInfo>,
+    /// History findings: whether the blob is still at that path in HEAD.
+    pub in_head: Option<bool>,
+    /// History findings: every (path, commit) that introduced the blob.
+    pub introduced: Vec<(String, CommitInfo)>,
+    /// The encodings undone to find the secret here (`base64`), if it was encoded.
+    pub encoding: Option<String>,
+}
+
+impl Occurrence {
+    /// One finding; `keep_secret` keeps the full secret for the purge file.
+    pub fn from_finding(f: &Finding, keep_secret: bool) -> Occurrence {
+        Occurrence {
+            rule_id: f.rule_id.clone(),
+            rule_name: f.rule_name.clone(),
+            provider_id: f.provider_id.clone(),
+            provider_name: f.provider_name.clone(),
+            severity: f.severity,
+            fingerprint: f.fingerprint.clone(),
+            redacted: f.secret.redacted(),
+            secret: keep_secret.then(|| f.secret.clone()),
+            path: f.path().to_string(),
+            line: f.span.line,
+            commit: f.provenance.commit().cloned(),
+            in_head: f.in_head,
+            introduced: f
+                .introduced
+                .iter()
+                .map(|i| (i.path.clone(), i.commit.clone()))
+                .collect(),
+            encoding: f.encoding.clone(),
+        }
+    }
+
+    /// The entries of a saved report (see [`crate::report::json::read_report`]). A full
+    /// secret (a report written with `--show-secrets`) is redacted again for the checklist,
+    /// and kept for the purge file only if `keep_secret`.
+    pub fn from_report(
+        entries: Vec<JsonFinding<'static>>,
+        rules: &RuleSet,
+        keep_secret: bool,
+    ) -> Result<Vec<Occurrence>, ChecklistError> {
+        entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let severity =
+                    Severity::parse(&e.severity).ok_or_else(|| ChecklistError::Entry {
+                        entry: i + 1,
+                        message: format!(
+                            "unknown severity {}",
+                            crate::finding::redact::quoted(&e.severity)
+                        ),
+                    })?;
+                let full = (!looks_redacted(&e.secret)).then(|| {
+                    Secret::new(e.secret.as_bytes(), known_prefix(&e.secret, &e.rule, rules))
+                });
+                Ok(Occurrence {
+                    rule_id: e.rule.into_owned(),
+                    rule_name: e.rule_name.into_owned(),
+                    provider_id: e.provider.into_owned(),
+                    provider_name: e.provider_name.into_owned(),
+                    severity,
+                    fingerprint: e.fingerprint.into_owned(),
+                    redacted: match &full {
+                        Some(s) => s.redacted(),
+                        None => sanitize(&e.secret),
+                    },
+                    secret: full.filter(|_| keep_secret),
+                    path: e.path.map(|p| p.into_owned()).unwrap_or_default(),
+                    line: e.line,
+                    commit: e.commit.map(|c| c.into_owned()),
+                    in_head: e.in_head,
+                    introduced: e
+                        .introduced
+                        .iter()
+                        .map(|i| (i.path.clone(), i.commit.clone()))
+                        .collect(),
+                    encoding: e.encoding.map(|c| c.into_owned()),
+                })
+            })
+            .collect()
+    }
+
+    /// The file version the occurrence is in: path and commit (none outside history).
+    fn container(&self) -> (&str, Option<&str>) {
+        (&self.path, self.commit.as_ref().map(|c| c.commit.as_str()))
+    }
+
+    /// Whether this place is in HEAD or the working tree.
+    pub fn is_live(&self) -> bool {
+        self.commit.is_none() || self.in_head != Some(false)
+    }
+}
+
+/// Whether a report's `secret` is already redacted (the default) rather than full.
+fn looks_redacted(secret: &str) -> bool {
+    let tail_hidden = secret
+        .rsplit_once('…')
+        .is_some_and(|(_, tail)| tail.chars().count() <= 4);
+    secret.ends_with(FULL_MASK) || tail_hidden
+}
+
+/// The public prefix the scanner keeps visible when it redacts a secret of `rule_id`.
+fn known_prefix(secret: &str, rule_id: &str, rules: &RuleSet) -> usize {
+    rules
+        .rules
+        .iter()
+        .find(|r| r.id == rule_id && !r.generic)
+        .and_then(|r| {
+            r.keywords
+                .iter()
+                .filter(|k| secret.len() > k.len())
+                .filter(|k| secret.as_bytes()[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+                .map(String::len)
+                .max()
+        })
+        .unwrap_or(0)
+}
+
+/// What the checklist needs besides the occurrences.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub statuses: &'a Statuses,
+    /// The directory reported paths are relative to, where a dotenv file is read to tell
+    /// whether it holds nothing but secrets ([`purge::whole_secret_files`]); `None`: never read.
+    pub root: Option<&'a Path>,
+    /// The purge file keyhound wrote with this checklist, and how many expressions it holds.
+    pub purge_file: Option<(&'a str, usize)>,
+}
+
+/// The whole checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checklist {
+    pub version: u32,
+    /// Items: credentials, each of one or more secrets.
+    pub credentials: usize,
+    /// Distinct secrets (fingerprints).
+    pub secrets: usize,
+    /// Places the secrets were found.
+    pub places: usize,
+    /// Credentials still in HEAD or the working tree.
+    pub in_head: usize,
+    /// Credentials only in git history.
+    pub history_only: usize,
+    /// Credentials the baseline marks rotated (every part).
+    pub rotated: usize,
+    /// Advice for every item, said once.
+    pub advice: Vec<&'static str>,
+    pub items: Vec<Item>,
+    /// The one history clean-up for all items.
+    pub history: History,
+}
+
+/// One credential and what to do about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// The rule's name for a one-secret credential; the provider and the parts otherwise.
+    pub title: String,
+    /// The credential id shared by the parts' rules, for a credential of several parts.
+    pub credential: Option<String>,
+    pub provider: String,
+    pub provider_name: String,
+    pub severity: Severity,
+    /// Still in HEAD or the working tree (false: only in history).
+    pub in_head: bool,
+    /// The earliest commit holding any part, for history findings.
+    pub first_seen: Option<CommitInfo>,
+    pub parts: Vec<Part>,
+    pub revoke_url: Option<String>,
+    pub docs_url: Option<String>,
+    /// The most urgent item of its provider: the one that lists the provider's steps
+    /// (later items of the same provider refer to it).
+    pub first_of_provider: bool,
+    /// Every part is rotated according to the baseline.
+    pub done: bool,
+    pub steps: Vec<Step>,
+}
+
+/// One secret of a credential.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    /// What the secret is to its credential (`secret access key`), or the rule's name.
+    pub name: String,
+    pub rule: String,
+    pub rule_name: String,
+    /// The secret, redacted.
+    pub redacted: String,
+    pub fingerprint: String,
+    pub locations: Vec<Location>,
+    /// The baseline's status for this secret, if any.
+    pub status: Option<Status>,
+}
+
+/// A place a secret is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// `-` for stdin, empty for a commit or tag message.
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    /// The commit, for history findings.
+    pub commit: Option<String>,
+    /// Still there in HEAD or the working tree.
+    pub in_head: bool,
+    /// How the secret is encoded there (`base64`, `base64>base64`), if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+/// One checkbox. `text` and `note` are inline Markdown (scanned text in them is escaped).
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// `revoke`, `provider`, `remove`, `verify`; for the history: `purge-file`, `purge`, `push`.
+    pub id: &'static str,
+    pub text: String,
+    /// Shell commands, run in order after reading `text`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub done: bool,
+}
+
+/// Removing every secret from git history: one `git filter-repo` run for all items.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// Files that hold nothing but secrets, deleted from every commit.
+    pub delete_paths: Vec<String>,
+    /// A secret is in a commit or tag message, so messages are rewritten too.
+    pub messages: bool,
+    /// The expressions file the command reads.
+    pub purge_file: String,
+    /// Whether keyhound wrote that file with this checklist.
+    pub purge_file_written: bool,
+    pub steps: Vec<Step>,
+}
+
+/// A part while the checklist is built.
+struct Draft {
+    part: Part,
+    /// The rule's credential id and its index in the rule set (the parts' order).
+    credential: Option<String>,
+    rank: usize,
+    severity: Severity,
+    provider_id: String,
+    provider_name: String,
+    occurrences: Vec<Occurrence>,
+}
+
+impl Checklist {
+    /// Groups occurrences into parts and credentials, most urgent first.
+    pub fn build(occurrences: Vec<Occurrence>, ctx: &Context<'_>) -> Checklist {
+        let history = history(&occurrences, ctx);
+        let drafts = drafts(occurrences, ctx);
+        let mut items: Vec<Item> = credentials(&drafts)
+            .into_iter()
+            .map(|group| item(group.into_iter().map(|i| &drafts[i]).collect(), ctx))
+            .collect();
+        items.sort_by(urgency);
+        refer_to_earlier_provider_steps(&mut items);
+        let count = |f: &dyn Fn(&Item) -> bool| items.iter().filter(|i| f(i)).count();
+        Checklist {
+            version: CHECKLIST_VERSION,
+            credentials: items.len(),
+            secrets: drafts.len(),
+            places: drafts.iter().map(|d| d.part.locations.len()).sum(),
+            in_head: count(&|i| i.in_head),
+            history_only: count(&|i| !i.in_head),
+            rotated: count(&|i| i.done),
+            advice: rotation::GENERAL_ADVICE.to_vec(),
+            items,
+            history,
+        }
+    }
+}
+
+/// One draft part per fingerprint.
+fn drafts(occurrences: Vec<Occurrence>, ctx: &Context<'_>) -> Vec<Draft> {
+    let mut by_fingerprint: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+    for o in occurrences {
+        by_fingerprint
+            .entry(o.fingerprint.clone())
+            .or_default()
+            .push(o);
+    }
+    by_fingerprint
+        .into_values()
+        .map(|group| {
+            let first = &group[0];
+            let rule = ctx.rules.rules.iter().position(|r| r.id == first.rule_id);
+            let credential = rule.and_then(|i| ctx.rules.rules[i].credential.as_ref());
+            let part = Part {
+                name: credential.map_or_else(|| first.rule_name.clone(), |c| c.part.clone()),
+                rule: first.rule_id.clone(),
+                rule_name: first.rule_name.clone(),
+                redacted: first.redacted.clone(),
+                fingerprint: first.fingerprint.clone(),
+                locations: locations(&group),
+                status: ctx.statuses.get(&first.fingerprint).cloned(),
+            };
+            Draft {
+                part,
+                credential: credential.map(|c| c.id.clone()),
+                rank: rule.unwrap_or(usize::MAX),
+                severity: group
+                    .iter()
+                    .map(|o| o.severity)
+                    .max()
+                    .unwrap_or(first.severity),
+                provider_id: first.provider_id.clone(),
+                provider_name: first.provider_name.clone(),
+                occurrences: group,
+            }
+        })
+        .collect()
+}
+
+/// Every place of a secret, once each: live places first, then by path and line.
+fn locations(group: &[Occurrence]) -> Vec<Location> {
+    let mut locations: Vec<Location> = Vec::new();
+    for o in group {
+        let mut add = |path: &str, commit: Option<&CommitInfo>, in_head: bool| {
+            let loc = Location {
+                path: path.to_string(),
+                line: o.line,
+                commit: commit.map(|c| c.commit.clone()),
+                in_head,
+                encoding: o.encoding.clone(),
+            };
+            if !locations
+                .iter()
+                .any(|l| (&l.path, l.line, &l.commit) == (&loc.path, loc.line, &loc.commit))
+            {
+                locations.push(loc);
+            }
+        };
+        add(&o.path, o.commit.as_ref(), o.is_live());
+        for (path, c) in &o.introduced {
+            add(path, Some(c), false);
+        }
+    }
+    locations.sort_by(|a, b| {
+        (!a.in_head, &a.path, a.line, &a.commit).cmp(&(!b.in_head, &b.path, b.line, &b.commit))
+    });
+    locations
+}
+
+/// Groups draft indices into credentials (see the module doc for the rule).
+fn credentials(drafts: &[Draft]) -> Vec<Vec<usize>> {
+    let mut edges: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, a) in drafts.iter().enumerate() {
+        for (j, b) in drafts.iter().enumerate().skip(i + 1) {
+            let same = a.credential.is_some() && a.credential == b.credential;
+            if !same || a.part.name == b.part.name {
+                continue;
+            }
+            let distance = a
+                .occurrences
+                .iter()
+                .flat_map(|x| b.occurrences.iter().map(move |y| (x, y)))
+                .filter(|(x, y)| x.container() == y.container())
+                .map(|(x, y)| x.line.abs_diff(y.line))
+                .min();
+            if let Some(d) = distance.filter(|d| *d <= PART_DISTANCE) {
+                edges.push((d, i, j));
+            }
+        }
+    }
+    edges.sort_unstable();
+    // Each draft starts as its own group; a group is joined to another only when their
+    // part names do not overlap.
+    let mut group: Vec<usize> = (0..drafts.len()).collect();
+    for (_, i, j) in edges {
+        let (gi, gj) = (group[i], group[j]);
+        if gi == gj {
+            continue;
+        }
+        let names = |g: usize| -> BTreeSet<&str> {
+            (0..drafts.len())
+                .filter(|&k| group[k] == g)
+                .map(|k| drafts[k].part.name.as_str())
+                .collect()
+        };
+        if names(gi).is_disjoint(&names(gj)) {
+            for g in group.iter_mut().filter(|g| **g == gj) {
+                *g = gi;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, g) in group.into_iter().enumerate() {
+        groups.entry(g).or_default().push(k);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    for g in &mut groups {
+        g.sort_by_key(|&k| (drafts[k].rank, drafts[k].part.fingerprint.clone()));
+    }
+    groups
+}
+
+/// One credential from its parts (in order).
+fn item(parts: Vec<&Draft>, ctx: &Context<'_>) -> Item {
+    let first = parts[0];
+    let provider = provider(ctx.rules, &first.part.rule, &first.provider_id);
+    let occurrences = || parts.iter().flat_map(|d| d.occurrences.iter());
+    let first_seen = occurrences()
+        .flat_map(|o| o.commit.iter().chain(o.introduced.iter().map(|(_, c)| c)))
+        .min_by(|a, b| a.time.cmp(&b.time).then_with(|| a.date.cmp(&b.date)))
+        .cloned();
+    let title = match parts.as_slice() {
+        [one] => one.part.rule_name.clone(),
+        many => {
+            let names: Vec<&str> = many.iter().map(|d| d.part.name.as_str()).collect();
+            format!("{} {}", first.provider_name, names.join(" + "))
+        }
+    };
+    let mut item = Item {
+        title,
+        credential: (parts.len() > 1)
+            .then(|| first.credential.clone())
+            .flatten(),
+        provider: first.provider_id.clone(),
+        provider_name: first.provider_name.clone(),
+        severity: parts
+            .iter()
+            .map(|d| d.severity)
+            .max()
+            .unwrap_or(first.severity),
+        in_head: occurrences().any(Occurrence::is_live),
+        first_seen,
+        parts: parts.iter().map(|d| d.part.clone()).collect(),
+        revoke_url: rotation::revoke_url(provider).map(str::to_string),
+        docs_url: rotation::docs_url(provider).map(str::to_string),
+        first_of_provider: true,
+        done: parts
+            .iter()
+            .all(|d| d.part.status.as_ref().is_some_and(Status::rotated)),
+        steps: Vec::new(),
+    };
+    item.steps = steps(&item, provider);
+    item
+}
+
+/// The provider of a rule, by rule id, else by provider id.
+fn provider<'r>(rules: &'r RuleSet, rule_id: &str, provider_id: &str) -> Option<&'r Provider> {
+    rules
+        .rules
+        .iter()
+        .find(|r| r.id == rule_id)
+        .map(|r| rules.provider(r))
+        .or_else(|| rules.providers.iter().find(|p| p.id == provider_id))
+}
+
+/// Severity first, then live credentials before history-only ones, then the longest
+/// exposed; items already rotated go last.
+fn urgency(a: &Item, b: &Item) -> Ordering {
+    let time = |i: &Item| i.first_seen.as_ref().map(|c| c.time);
+    let key = |i: &Item| (i.done, Reverse(i.severity), !i.in_head);
+    let place = |i: &Item| {
+        i.parts
+            .first()
+            .and_then(|p| p.locations.first())
+            .map(|l| (l.path.clone(), l.line))
+    };
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| match (time(a), time(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then_with(|| place(a).cmp(&place(b)))
+        .then_with(|| a.parts[0].fingerprint.cmp(&b.parts[0].fingerprint))
+}
+
+/// A provider's own steps are listed once, for its most urgent item; later items of the
+/// same provider point back to it instead of repeating them.
+fn refer_to_earlier_provider_steps(items: &mut [Item]) {
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, item) in items.iter_mut().enumerate() {
+        let Some(&earlier) = first.get(&item.provider) else {
+            first.insert(item.provider.clone(), n + 1);
+            continue;
+        };
+        item.first_of_provider = false;
+        let text = rotation::same_provider_steps(&escape::markdown(&item.provider_name), earlier);
+        let done = item.done;
+        let mut referred = false;
+        item.steps.retain_mut(|s| {
+            if s.id != "provider" {
+                return true;
+            }
+            if referred {
+                return false;
+            }
+            referred = true;
+            s.id = "provider-ref";
+            s.text = text.clone();
+            s.done = done;
+            true
+        });
+    }
+}
+
+/// The key as the steps name it: the first part, redacted, in a code span.
+fn handle(item: &Item) -> String {
+    code(&item.parts[0].redacted)
+}
+
+/// The checkbox steps of one credential: revoke, the provider's steps, remove, verify.
+fn steps(item: &Item, provider: Option<&Provider>) -> Vec<Step> {
+    let step = |id, text: String| Step {
+        id,
+        text,
+        commands: Vec::new(),
+        note: None,
+        done: item.done,
+    };
+    let name = escape::markdown(&item.provider_name);
+    let mut steps = vec![step(
+        "revoke",
+        rotation::revoke(&handle(item), &name, item.revoke_url.as_deref()),
+    )];
+    steps.extend(
+        rotation::provider_steps(provider)
+            .into_iter()
+            .map(|s| step("provider", s.to_string())),
+    );
+    steps.push(step("remove", remove_text(item)));
+    steps.push(verify_step(item, step("verify", String::new())));
+    steps
+}
+
+/// Where to take the key out of the code: every live path, once.
+fn remove_text(item: &Item) -> String {
+    let mut live: Vec<&str> = Vec::new();
+    let mut stdin = false;
+    for l in item.parts.iter().flat_map(|p| &p.locations) {
+        match l.path.as_str() {
+            "-" => stdin = true,
+            "" => {}
+            p if l.in_head && !live.contains(&p) => live.push(p),
+            _ => {}
+        }
+    }
+    let key = handle(item);
+    let listed: Vec<String> = live.iter().map(|p| code(p)).collect();
+    if !live.is_empty() {
+        format!(
+            "Remove {key} from {} and read the replacement from the environment or the secret manager.",
+            listed.join(", ")
+        )
+    } else if stdin {
+        format!("Remove {key} from the input that was piped to keyhound and read it from the environment instead.")
+    } else {
+        let mut gone: Vec<String> = Vec::new();
+        for l in item.parts.iter().flat_map(|p| &p.locations) {
+            let p = code(&l.path);
+            if !l.path.is_empty() && !gone.contains(&p) {
+                gone.push(p);
+            }
+        }
+        let was = if gone.is_empty() {
+            String::new()
+        } else {
+            format!(" (it was in {})", gone.join(", "))
+        };
+        format!("{key} is no longer in HEAD{was}: make sure no copy of it remains in code or configuration.")
+    }
+}
+
+/// A check keyhound can do, then the baseline record.
+fn verify_step(item: &Item, mut step: Step) -> Step {
+    let history = item
+        .parts
+        .iter()
+        .flat_map(|p| &p.locations)
+        .any(|l| l.commit.is_some());
+    let patterns: Vec<String> = item
+        .parts
+        .iter()
+        .map(|p| format!("-e {}", p.fingerprint))
+        .collect();
+    let (scan, when) = if history {
+        (
+            "keyhound scan --history",
+            "Once the history is cleaned up (last section), ",
+        )
+    } else {
+        ("keyhound scan", "Once it is removed, ")
+    };
+    step.text = format!(
+        "{when}check that keyhound no longer finds {} (the count is 0), then record the rotation in the baseline:",
+        handle(item)
+    );
+    step.commands.push(format!(
+        "{scan} --format jsonl . | grep -c {}",
+        patterns.join(" ")
+    ));
+    step.commands.extend(
+        item.parts
+            .iter()
+            .map(|p| rotation::record_command(&p.fingerprint)),
+    );
+    step
+}
+
+/// The history clean-up for all occurrences.
+fn history(occurrences: &[Occurrence], ctx: &Context<'_>) -> History {
+    let delete_paths = purge::whole_secret_files(occurrences, ctx.root);
+    let messages = occurrences
+        .iter()
+        .any(|o| o.path.is_empty() || o.introduced.iter().any(|(p, _)| p.is_empty()));
+    let file = ctx.purge_file.map_or(DEFAULT_PURGE_FILE, |(f, _)| f);
+    let step = |id, text: String| Step {
+        id,
+        text,
+        commands: Vec::new(),
+        note: None,
+        done: false,
+    };
+    let mut steps = Vec::new();
+    steps.push(step(
+        "purge-file",
+        match ctx.purge_file {
+            Some((path, n)) => format!(
+                "keyhound wrote the expressions file {} ({n} {}). It holds the secrets in full: keep it outside the repository and delete it when done.",
+                code(path),
+                if n == 1 { "expression" } else { "expressions" }
+            ),
+            None => format!(
+                "Have keyhound write the expressions file: add `--show-secrets --purge-file {DEFAULT_PURGE_FILE}` to the command that wrote this checklist. It holds the secrets in full: keep it outside the repository and delete it when done."
+            ),
+        },
+    ));
+    let quoted = purge::shell_quote(file);
+    let mut command = format!("git filter-repo --replace-text {quoted}");
+    if messages {
+        command.push_str(&format!(" --replace-message {quoted}"));
+    }
+    if !delete_paths.is_empty() {
+        command.push_str(" --invert-paths");
+        for p in &delete_paths {
+            command.push_str(&format!(" --path {}", purge::shell_quote(p)));
+        }
+    }
+    let mut purge = step(
+        "purge",
+        "In a fresh clone, from the repository root, run once:".into(),
+    );
+    purge.commands.push(command);
+    let kept = "every other file keeps its history, with each secret replaced by `***REMOVED***`";
+    purge.note = Some(if delete_paths.is_empty() {
+        format!("Every file keeps its history, with each secret replaced by `***REMOVED***`.")
+    } else {
+        let listed: Vec<String> = delete_paths.iter().map(|p| code(p)).collect();
+        format!(
+            "{} {} nothing but secrets, so {} deleted from every commit (HEAD included: add {} to `.gitignore`); {kept}.",
+            listed.join(", "),
+            if delete_paths.len() == 1 { "holds" } else { "hold" },
+            if delete_paths.len() == 1 { "it is" } else { "they are" },
+            if delete_paths.len() == 1 { "it" } else { "them" },
+        )
+    });
+    steps.push(purge);
+    let mut push = step(
+        "push",
+        "Push the rewritten history: `git push --force --all` and `git push --force --tags`."
+            .into(),
+    );
+    push.note = Some(format!("Warning: {}", rotation::REWRITE_WARNING));
+    steps.push(push);
+    History {
+        delete_paths,
+        messages,
+        purge_file: file.to_string(),
+        purge_file_written: ctx.purge_file.is_some(),
+        steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_secrets_in_reports_are_recognised() {
+        let rules = RuleSet::builtin().expect("built-in rules load");
+        let full = "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"; // keyhound:allow (fake)
+        assert!(!looks_redacted(full));
+        assert_eq!(known_prefix(full, "github-classic-pat", &rules), 4);
+        assert!(looks_redacted("ghp_…0Wxe"));
+        assert!(looks_redacted("AKIA********"));
+        assert_eq!(known_prefix("hunter2hunter2", "unknown", &rules), 0);
+    }
+}
