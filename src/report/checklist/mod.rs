@@ -9,21 +9,26 @@
 //! redacted form for it, and the full secret only for the separate purge file
 //! ([`purge`]), which is written only with `--show-secrets`.
 //!
+//! - [`occurrence`]: one secret at one place, from a finding or a report entry;
 //! - [`model`]: occurrences grouped into parts (one per fingerprint) and parts into
-//!   credentials; the steps;
+//!   credentials;
+//! - [`steps`]: each credential's steps and the history clean-up;
 //! - [`markdown`]: the Markdown form (the JSON form is the model serialised);
 //! - [`purge`]: the `git filter-repo` expressions file and which files may be deleted whole.
 
 pub mod markdown;
 pub mod model;
+pub mod occurrence;
 pub mod purge;
+pub mod steps;
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-pub use model::{Checklist, Item, Location, Occurrence, Part, Step};
+pub use model::{Checklist, Item, Location, Part, Step};
+pub use occurrence::Occurrence;
 
 /// Version of the JSON checklist's shape (2: items are credentials with `parts`).
 pub const CHECKLIST_VERSION: u32 = 2;

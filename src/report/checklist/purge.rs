@@ -18,7 +18,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::model::Occurrence;
+use super::occurrence::Occurrence;
 
 /// Providers whose secrets are private keys.
 const KEY_PROVIDERS: [&str; 3] = ["private-key", "ssh-key", "pgp-key"];
