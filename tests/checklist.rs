@@ -902,3 +902,93 @@ fn unreadable_report_is_an_error_naming_the_file() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("bad.json"), "{}", run.stderr);
 }
+
+/// Whether `git filter-repo` is installed (CI installs it; the test below needs it).
+fn have_filter_repo() -> bool {
+    std::process::Command::new("git")
+        .args(["filter-repo", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_one_filter_repo_command_removes_every_secret_from_history() {
+    if !have_filter_repo() {
+        eprintln!("skipped: git filter-repo is not installed");
+        return;
+    }
+    let env = TestEnv::new();
+    five_secrets(&env);
+    let purge = env.path().join("purge.txt");
+    let purge = purge.to_str().expect("UTF-8 temp path");
+    let run = env.run(&[
+        "scan",
+        "--history",
+        ".",
+        "-q",
+        "--checklist",
+        "R.md",
+        "--show-secrets",
+        "--purge-file",
+        purge,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = read(&env, "R.md");
+    let command = md
+        .lines()
+        .find(|l| l.starts_with("  git filter-repo "))
+        .expect("the filter-repo command")
+        .trim()
+        .to_string();
+    let verify = item(&md, 1)
+        .lines()
+        .find(|l| l.contains("| grep -c -e "))
+        .expect("the verification command")
+        .trim()
+        .to_string();
+
+    env.git(&["clone", "-q", "--no-local", ".", "clone"]);
+    let clone = env.path().join("clone");
+    // The commands as a user runs them: a shell in the clone, keyhound on the PATH, git
+    // without the user's configuration.
+    let bin_dir = crate::util::keyhound_bin()
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let sh = |cmd: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", cmd])
+            .current_dir(&clone)
+            .env("PATH", &path)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", &clone)
+            .output()
+            .expect("run sh")
+    };
+    let out = sh(&command);
+    assert!(
+        out.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = sh(&verify);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{verify}");
+    let out = std::process::Command::new(crate::util::keyhound_bin())
+        .args(["scan", "--history", ".", "-q", "--format", "json"])
+        .current_dir(&clone)
+        .output()
+        .expect("scan the clone");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!clone.join(".env").exists() && clone.join("config/aws.env").exists());
+}
