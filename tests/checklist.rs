@@ -992,3 +992,21 @@ fn the_one_filter_repo_command_removes_every_secret_from_history() {
     );
     assert!(!clone.join(".env").exists() && clone.join("config/aws.env").exists());
 }
+
+#[test]
+fn twilio_account_sid_and_auth_token_are_one_item() {
+    let env = TestEnv::new();
+    env.write(
+        "twilio.env",
+        "TWILIO_ACCOUNT_SID=AC3f9a2b7c1d8e4f6a0b5c9d2e7f1a3b8c\nTWILIO_AUTH_TOKEN=9e4b2f7a1c8d3e6f0a5b9c2d7e1f4a8b\n",
+    );
+    let run = env.run(&["scan", ".", "-q", "--checklist", "R.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = read(&env, "R.md");
+    assert_eq!(
+        headings(&md),
+        ["## 1. Twilio Account SID + auth token (critical, still in HEAD)"]
+    );
+    assert!(md.contains("- **Account SID** `…3b8c` (rule `twilio-account-sid`"));
+    assert!(md.contains("- **Auth token** `…4a8b` (rule `twilio-auth-token`"));
+}
