@@ -126,7 +126,8 @@ pub struct Location {
 /// One checkbox. `text` and `note` are inline Markdown (scanned text in them is escaped).
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
-    /// `revoke`, `provider`, `remove`, `verify`; for the history: `purge-file`, `purge`, `push`.
+    /// `revoke`, `provider` (or one `provider-ref` pointing to an earlier item of the same
+    /// provider), `remove`, `verify`; for the history: `purge-file`, `purge`, `push`.
     pub id: &'static str,
     pub text: String,
     /// Shell commands, run in order after reading `text`.
