@@ -116,6 +116,22 @@ fn five_secret_example_snapshot() {
     let md = read(&env, "ROTATION.md");
     assert_no_secret(&md, &secrets);
     insta::assert_snapshot!(md);
+
+    // The same checklist from a saved report of the same scan.
+    let run = env.run(&[
+        "scan",
+        "--history",
+        ".",
+        "-q",
+        "--format",
+        "json",
+        "-o",
+        "r.json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = env.run(&["checklist", "r.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, md);
 }
 
 #[test]

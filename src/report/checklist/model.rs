@@ -322,7 +322,9 @@ fn item(parts: Vec<&Draft>, ctx: &Context<'_>) -> Item {
     let occurrences = || parts.iter().flat_map(|d| d.occurrences.iter());
     let first_seen = occurrences()
         .flat_map(|o| o.commit.iter().chain(o.introduced.iter().map(|(_, c)| c)))
-        .min_by(|a, b| a.time.cmp(&b.time).then_with(|| a.date.cmp(&b.date)))
+        // By date (RFC 3339, UTC, so text order is time order): a report read back has
+        // no `time`, and the scan and the report must give the same checklist.
+        .min_by(|a, b| a.date.cmp(&b.date))
         .cloned();
     let title = match parts.as_slice() {
         [one] => one.part.rule_name.clone(),
@@ -371,7 +373,7 @@ fn provider<'r>(rules: &'r RuleSet, rule_id: &str, provider_id: &str) -> Option<
 /// Severity first, then live credentials before history-only ones, then the longest
 /// exposed; items already rotated go last.
 fn urgency(a: &Item, b: &Item) -> Ordering {
-    let time = |i: &Item| i.first_seen.as_ref().map(|c| c.time);
+    let date = |i: &Item| i.first_seen.as_ref().map(|c| c.date.clone());
     let key = |i: &Item| (i.done, Reverse(i.severity), !i.in_head);
     let place = |i: &Item| {
         i.parts
@@ -381,7 +383,7 @@ fn urgency(a: &Item, b: &Item) -> Ordering {
     };
     key(a)
         .cmp(&key(b))
-        .then_with(|| match (time(a), time(b)) {
+        .then_with(|| match (date(a), date(b)) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
