@@ -1,5 +1,7 @@
 //! Reporters: findings rendered for people and for programs. Every format reads
 //! secrets through [`crate::finding::Secret::shown`], so redaction is decided once.
+//! [`rotation`] holds the rotation advice that SARIF's help and the [`checklist`] share;
+//! [`escape`] makes scanned text safe for the format it is written in.
 
 pub mod checklist;
 pub mod escape;
