@@ -1029,3 +1029,45 @@ fn twilio_account_sid_and_auth_token_are_one_item() {
     assert!(md.contains("- **Account SID** `…3b8c` (rule `twilio-account-sid`"));
     assert!(md.contains("- **Auth token** `…4a8b` (rule `twilio-auth-token`"));
 }
+
+#[test]
+fn whole_files_are_deleted_only_when_they_are_nothing_but_secrets() {
+    let command = |files: &[(&str, String)]| {
+        let env = TestEnv::new();
+        for (path, text) in files {
+            env.write(path, text);
+        }
+        let run = env.run(&["scan", ".", "-q", "--checklist", "R.md"]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let md = read(&env, "R.md");
+        md.lines()
+            .find(|l| l.starts_with("  git filter-repo "))
+            .expect("the filter-repo command")
+            .trim()
+            .to_string()
+    };
+    let plain = "git filter-repo --replace-text ../keyhound-purge.txt";
+    let password = format!("DB_PASSWORD={DB_PASSWORD}\n");
+    // A .env of secrets, comments and blank lines only.
+    assert_eq!(
+        command(&[(".env", format!("# database\n\n{password}"))]),
+        format!("{plain} --invert-paths --path .env")
+    );
+    // A .env with a setting besides the secret keeps its history.
+    assert_eq!(
+        command(&[(".env", format!("{password}DEBUG=true\n"))]),
+        plain
+    );
+    // A template is never deleted.
+    assert_eq!(command(&[(".env.example", password.clone())]), plain);
+    // A key file is; a key pasted into notes is not.
+    let key = fake_rsa_key();
+    assert_eq!(
+        command(&[("certs/server.pem", key.clone())]),
+        format!("{plain} --invert-paths --path certs/server.pem")
+    );
+    assert_eq!(
+        command(&[("notes.txt", format!("the deploy key:\n{key}"))]),
+        plain
+    );
+}
