@@ -239,4 +239,22 @@ mod tests {
         assert_eq!(code("`x"), "`` `x ``");
         assert_eq!(code("a\nb"), "`a\u{FFFD}b`");
     }
+
+    #[test]
+    fn a_command_cannot_close_its_fence() {
+        let step = Step {
+            id: "purge",
+            text: "Run:".into(),
+            commands: vec!["git filter-repo --path 'a```b'".into()],
+            note: None,
+            done: false,
+        };
+        let mut out = Vec::new();
+        write_step(&step, &mut out).expect("write");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert_eq!(
+            text,
+            "- [ ] Run:\n\n  ````sh\n  git filter-repo --path 'a```b'\n  ````\n\n"
+        );
+    }
 }
