@@ -116,9 +116,10 @@ impl Occurrence {
         (&self.path, self.commit.as_ref().map(|c| c.commit.as_str()))
     }
 
-    /// Whether this place is in HEAD or the working tree.
+    /// Whether this place is in HEAD or the working tree (history scans say so in
+    /// `in_head`; messages and removed paths are `Some(false)`, other scans `None`).
     pub fn is_live(&self) -> bool {
-        self.commit.is_none() || self.in_head != Some(false)
+        self.in_head != Some(false)
     }
 }
 
