@@ -172,6 +172,17 @@ pub struct ScanArgs {
     /// Also write the rotation checklist (Markdown) to FILE.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub checklist: Option<PathBuf>,
+
+    /// With --checklist: also write FILE, the expressions for `git filter-repo --replace-text`
+    /// that remove every secret found from history. It holds the secrets in full, so it
+    /// needs --show-secrets and is created readable by its owner only (0600).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "checklist",
+        help_heading = "Output"
+    )]
+    pub purge_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +199,15 @@ pub struct ChecklistArgs {
     /// Mark items done from this baseline FILE's statuses.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Also write FILE, the expressions for `git filter-repo --replace-text` that remove
+    /// every secret in the report from history. It holds the secrets in full, so it needs
+    /// --show-secrets and a report written with --show-secrets; created with mode 0600.
+    #[arg(long, value_name = "FILE")]
+    pub purge_file: Option<PathBuf>,
+    /// Allow the secrets in full to be written (to --purge-file only: the checklist itself
+    /// never holds a full secret).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Formats of the rotation checklist.

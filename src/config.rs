@@ -37,6 +37,8 @@ pub struct ScanConfig {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
+    /// `--purge-file`: where to write the `git filter-repo` expressions (needs `show_secrets`).
+    pub purge_file: Option<PathBuf>,
     /// Set when `--threads` asked for more than [`max_threads`]: the number asked for.
     pub threads_capped_from: Option<usize>,
 }
@@ -112,6 +114,8 @@ pub enum ConfigError {
         "--since {0}: no such date (expected YYYY-MM-DD, a real calendar day, or a git revision)"
     )]
     Since(String),
+    #[error("--purge-file writes every secret in full, so it needs --show-secrets as well")]
+    PurgeWithoutShowSecrets,
     #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
     NotScannable(String, &'static str),
     /// `.keyhound.toml` (or `--config FILE`) cannot be read or is invalid.
@@ -129,6 +133,9 @@ impl ScanConfig {
             Some(text) => Some(parse_size(text).ok_or_else(|| ConfigError::Size(text.into()))?),
             None => None,
         };
+        if args.purge_file.is_some() && !args.show_secrets {
+            return Err(ConfigError::PurgeWithoutShowSecrets);
+        }
         if let Some(since) = &args.since {
             if crate::date::looks_like_date(since) && crate::date::parse_date(since).is_none() {
                 return Err(ConfigError::Since(since.clone()));
@@ -230,6 +237,7 @@ impl ScanConfig {
             baseline: args.baseline,
             write_baseline: args.write_baseline,
             checklist: args.checklist,
+            purge_file: args.purge_file,
         })
     }
 }

@@ -23,7 +23,7 @@ pub enum Provenance {
 }
 
 /// The commit that introduced a blob at a path, or whose message holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CommitInfo {
     pub commit: String,
     pub author_name: String,
@@ -34,11 +34,12 @@ pub struct CommitInfo {
     #[serde(skip)]
     pub time: i64,
     /// First line of the commit message.
+    #[serde(default)]
     pub summary: String,
 }
 
 /// An annotated tag whose message holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagInfo {
     /// The tag's name, without `refs/tags/`.
     pub name: String,

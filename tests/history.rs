@@ -326,7 +326,9 @@ fn secret_only_in_a_commit_message_is_found_with_the_commit() {
         "{checklist}"
     );
     assert!(
-        checklist.contains("git filter-repo --replace-message"),
+        checklist.contains(
+            "git filter-repo --replace-text ../keyhound-purge.txt --replace-message ../keyhound-purge.txt\n"
+        ),
         "{checklist}"
     );
     assert!(

@@ -703,12 +703,20 @@ fn hostile_author_names_cannot_inject_markdown() {
     let md = std::fs::read_to_string(env.path().join("ROTATION.md")).expect("checklist");
     let line = md
         .lines()
-        .find(|l| l.starts_with("- **First seen:**"))
-        .unwrap_or_else(|| panic!("no first-seen line in:\n{md}"));
-    assert!(!line.contains("](") && !line.contains("<img"), "{line}");
+        .find(|l| l.starts_with("- **Exposed since**"))
+        .unwrap_or_else(|| panic!("no first-commit line in:\n{md}"));
+    // A link or an image needs an unescaped `[`; HTML needs a `<`.
+    let unescaped = |c: char| {
+        line.char_indices()
+            .any(|(i, x)| x == c && !line[..i].ends_with('\\'))
+    };
+    assert!(
+        !unescaped('[') && !unescaped(']') && !line.contains('<'),
+        "{line}"
+    );
     // git itself drops `<` and `>` from names; the rest is escaped by keyhound.
     assert!(
-        line.contains(r"by \[click\]\(https://evil.test\) \!\[i\]\(https://evil.test/i.png\) img"),
+        line.contains(r"by \[click\](https://evil.test) !\[i\](https://evil.test/i.png) img"),
         "{line}"
     );
 }

@@ -102,16 +102,32 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
     let written = report::write(config.format, &outcome, matcher.rules(), &opts, &mut out);
     super::unless_closed(written.and_then(|()| out.flush()).map_err(Into::into))?;
     if let Some(path) = &config.checklist {
-        let mut file = super::output(Some(path))?;
         let statuses = known
             .as_ref()
             .map(checklist::Statuses::from_baseline)
             .unwrap_or_default();
-        let all = Outcome {
-            findings: checklist_findings.unwrap_or_else(|| outcome.findings.clone()),
-            ..Default::default()
+        let findings = checklist_findings.as_ref().unwrap_or(&outcome.findings);
+        let keep = config.purge_file.is_some();
+        let occurrences: Vec<checklist::Occurrence> = findings
+            .iter()
+            .map(|f| checklist::Occurrence::from_finding(f, keep))
+            .collect();
+        let purge = match &config.purge_file {
+            Some(file) => Some(super::checklist::write_purge_file(file, &occurrences)?),
+            None => None,
         };
-        checklist::write_markdown(&all, matcher.rules(), &statuses, &mut file)?;
+        let root = match &config.inputs {
+            Inputs::Git { repo, .. } => repo.clone(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let ctx = checklist::model::Context {
+            rules: matcher.rules(),
+            statuses: &statuses,
+            root: Some(&root),
+            purge_file: purge.as_ref().map(|(p, n)| (p.as_str(), *n)),
+        };
+        let mut file = super::output(Some(path))?;
+        checklist::Checklist::build(occurrences, &ctx).write_markdown(&mut file)?;
         file.flush()?;
     }
     if config.format != report::Format::Human && !config.quiet {

@@ -117,7 +117,7 @@ pub struct Finding {
 }
 
 /// A commit that introduced the blob holding a finding, at a path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Introduction {
     pub path: String,
     #[serde(flatten)]

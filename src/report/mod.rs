@@ -1,9 +1,13 @@
 //! Reporters: findings rendered for people and for programs. Every format reads
 //! secrets through [`crate::finding::Secret::shown`], so redaction is decided once.
+//! [`rotation`] holds the rotation advice that SARIF's help and the [`checklist`] share;
+//! [`escape`] makes scanned text safe for the format it is written in.
 
 pub mod checklist;
+pub mod escape;
 pub mod human;
 pub mod json;
+pub mod rotation;
 pub mod sarif;
 
 use std::collections::HashSet;

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use serde_sarif::sarif;
 use sha2::{Digest, Sha256};
 
-use super::ReportOptions;
+use super::{rotation, ReportOptions};
 use crate::finding::{Finding, Outcome};
 use crate::provenance::{short_id, Provenance};
 use crate::rules::{Provider, RuleSet, Severity};
@@ -192,34 +192,25 @@ fn message_string(text: &str, markdown: Option<String>) -> sarif::MultiformatMes
     }
 }
 
-/// How to rotate this provider's key, as plain text and as Markdown.
+/// How to rotate this provider's key, as plain text and as Markdown; the sentences come
+/// from [`rotation`], as the checklist's do.
 fn help(f: &Finding, provider: Option<&Provider>) -> (String, String) {
     let name = &f.provider_name;
-    let mut steps: Vec<(String, String)> = Vec::new();
-    match provider.filter(|p| !p.revoke_url.is_empty()) {
-        Some(p) => steps.push((
-            format!("Revoke or rotate the key at {name}: {}", p.revoke_url),
-            format!("Revoke or rotate the key at {name}: <{}>", p.revoke_url),
-        )),
-        None => {
-            let s = format!(
-                "Revoke or rotate the key in the console of the service that issued it ({name})."
-            );
-            steps.push((s.clone(), s));
-        }
-    }
-    for step in provider.map(|p| p.steps.as_slice()).unwrap_or_default() {
-        steps.push((step.clone(), step.clone()));
-    }
-    let mark = "keyhound baseline mark FINGERPRINT rotated --note \"...\"";
-    let generic = [
-        "Issue a replacement with the least privilege it needs: one key per service and environment.".to_string(),
-        "Store the replacement in a secret manager or CI secret and inject it at runtime; do not commit it.".to_string(),
-        "Remove the key from the code in every place it appears.".to_string(),
-        "If the repository was ever pushed, purge the key from history with git filter-repo. Every clone must then be re-cloned, and rewriting history does not un-leak a pushed key: revoking it does.".to_string(),
-        "Check the provider's audit logs for use of the key since it was first committed.".to_string(),
-    ];
-    steps.extend(generic.into_iter().map(|s| (s.clone(), s)));
+    let url = rotation::revoke_url(provider);
+    let mut steps: Vec<(String, String)> = vec![(
+        rotation::revoke("the key", name, url),
+        rotation::revoke("the key", name, url.map(|u| format!("<{u}>")).as_deref()),
+    )];
+    let plain = |s: &str| (s.replace('`', ""), s.to_string());
+    steps.extend(rotation::provider_steps(provider).into_iter().map(plain));
+    steps.extend(rotation::GENERAL_ADVICE.into_iter().map(plain));
+    steps.push(plain(rotation::REMOVE_STEP));
+    steps.push(plain(&format!(
+        "{} {}",
+        rotation::PURGE_STEP,
+        rotation::REWRITE_WARNING
+    )));
+    let mark = rotation::record_command("FINGERPRINT");
     steps.push((
         format!("Record the rotation: {mark}"),
         format!("Record the rotation: `{mark}`"),
@@ -234,12 +225,12 @@ fn help(f: &Finding, provider: Option<&Provider>) -> (String, String) {
         text.push_str(&format!("{}. {t}\n", i + 1));
         markdown.push_str(&format!("{}. {md}\n", i + 1));
     }
-    if let Some(p) = provider.filter(|p| !p.docs_url.is_empty()) {
-        text.push_str(&format!("\n{name} documentation: {}\n", p.docs_url));
-        markdown.push_str(&format!("\n[{name} documentation]({})\n", p.docs_url));
+    if let Some(docs) = rotation::docs_url(provider) {
+        text.push_str(&format!("\n{name} documentation: {docs}\n"));
+        markdown.push_str(&format!("\n[{name} documentation]({docs})\n"));
     }
     markdown.push_str(
-        "\n`keyhound scan --checklist ROTATION.md` writes these steps for each secret, with its paths and the exact `git filter-repo` command.\n",
+        "\n`keyhound scan --checklist ROTATION.md` writes these steps per credential, with its paths, and one `git filter-repo` command for all of them.\n",
     );
     (text, markdown)
 }

@@ -123,6 +123,16 @@ pub struct Provider {
     pub steps: Vec<String>,
 }
 
+/// Which credential a rule's secret is one part of: an AWS access key is an access key id,
+/// a secret access key and maybe a session token, found by three rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialPart {
+    /// The credential's id (`aws-access-key`), shared by the rules that find its parts.
+    pub id: String,
+    /// The part's name for readers (`secret access key`).
+    pub part: String,
+}
+
 /// A compiled rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -152,6 +162,8 @@ pub struct Rule {
     pub credential_file: bool,
     /// The path the examples are scanned as.
     pub example_path: Option<String>,
+    /// The credential this rule's secret is one part of (see [`CredentialPart`]).
+    pub credential: Option<CredentialPart>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// The file the rule came from, for error messages.
@@ -432,6 +444,17 @@ fn compile_rule(
     if r.examples.is_empty() || r.negative_examples.is_empty() {
         return Err(err("needs at least one example and one negative_example"));
     }
+    if let Some(c) = &r.credential {
+        let id_ok = !c.id.is_empty()
+            && c.id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_ok || c.part.trim().is_empty() {
+            return Err(err(
+                "credential needs an id of lowercase letters, digits and '-' and a non-empty part",
+            ));
+        }
+    }
     if let Some(e) = r.min_entropy {
         if !(0.0..=8.0).contains(&e) {
             return Err(err("min_entropy must be between 0 and 8"));
@@ -456,6 +479,10 @@ fn compile_rule(
         paths,
         credential_file: r.credential_file,
         example_path: r.example_path,
+        credential: r.credential.map(|c| CredentialPart {
+            id: c.id,
+            part: c.part,
+        }),
         examples: r.examples,
         negative_examples: r.negative_examples,
         origin: origin.to_string(),

@@ -72,8 +72,25 @@ pub struct RuleSyntax {
     /// The path the examples are scanned as (needed when the rule has `paths`).
     #[serde(default)]
     pub example_path: Option<String>,
+    /// The credential this secret is one part of, when a credential is made of several
+    /// secrets (an AWS access key id and its secret key): the rotation checklist groups
+    /// parts with the same `id` found near each other into one item.
+    #[serde(default)]
+    pub credential: Option<CredentialSyntax>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
+}
+
+/// `credential = { id = "aws-access-key", part = "secret access key" }`: which credential
+/// a rule's secret belongs to, and which part of it the secret is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialSyntax {
+    /// Names the credential; rules with the same id find parts of the same kind of credential.
+    pub id: String,
+    /// The part, as a reader names it (`access key ID`); two secrets of the same part are
+    /// two credentials.
+    pub part: String,
 }
 
 /// A companion rule that must match nearby, e.g. an AWS key id next to its secret.

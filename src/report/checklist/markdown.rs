@@ -1,0 +1,260 @@
+//! The checklist as Markdown: a summary, the general advice once, one section per
+//! credential, and the history clean-up last. Scanned text goes through
+//! [`escape::markdown`] or into a code span, so the checklist can be appended to a
+//! GitHub job summary without a hostile path or author name injecting links or HTML.
+
+use std::io::{self, Write};
+
+use super::model::{Checklist, Item, Location, Part, Step};
+use crate::finding::redact::sanitize;
+use crate::report::escape;
+
+/// Writes `checklist` as Markdown.
+pub fn write(checklist: &Checklist, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# Rotation checklist\n")?;
+    if checklist.items.is_empty() {
+        return writeln!(out, "No secrets found: nothing to rotate.");
+    }
+    write!(
+        out,
+        "{} to rotate ({} in {}): {} still in HEAD or the working tree, {} only in git history",
+        plural(checklist.credentials, "credential", "credentials"),
+        plural(checklist.secrets, "secret", "secrets"),
+        plural(checklist.places, "place", "places"),
+        checklist.in_head,
+        checklist.history_only,
+    )?;
+    if checklist.rotated > 0 {
+        write!(out, "; {} already rotated", checklist.rotated)?;
+    }
+    writeln!(out, ".\n")?;
+    writeln!(
+        out,
+        "Most urgent first. Parts of one credential found together are one item. This file never contains a full secret. For every item:\n"
+    )?;
+    for advice in &checklist.advice {
+        writeln!(out, "- {advice}")?;
+    }
+    let mut blank = false;
+    for (n, item) in checklist.items.iter().enumerate() {
+        if !blank {
+            writeln!(out)?;
+        }
+        blank = write_item(item, n + 1, out)?;
+    }
+    if !blank {
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "## Last: remove the secrets from git history, once for all items\n"
+    )?;
+    writeln!(
+        out,
+        "Only if the repository was ever pushed or shared, and after every key above is revoked.\n"
+    )?;
+    for step in &checklist.history.steps {
+        write_step(step, out)?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Writes one item; returns whether its output ended with a blank line.
+fn write_item(item: &Item, n: usize, out: &mut dyn Write) -> io::Result<bool> {
+    let rotated_on = item
+        .parts
+        .iter()
+        .filter_map(|p| p.status.as_ref())
+        .filter_map(|s| s.date.as_deref())
+        .max();
+    let done = match (item.done, rotated_on) {
+        (true, Some(date)) => format!(" (rotated on {})", escape::markdown(date)),
+        (true, None) => " (rotated)".to_string(),
+        _ => String::new(),
+    };
+    let exposure = if item.in_head {
+        "still in HEAD"
+    } else {
+        "history only"
+    };
+    writeln!(
+        out,
+        "## {n}. {} ({}, {exposure}){done}\n",
+        escape::markdown(&item.title),
+        item.severity
+    )?;
+    if let Some(c) = &item.first_seen {
+        writeln!(
+            out,
+            "- **Exposed since** {}, when {} was first committed in {} \"{}\" by {} ({})",
+            escape::markdown(&c.date),
+            code(&item.parts[0].redacted),
+            code(short(&c.commit)),
+            escape::markdown(&c.summary),
+            escape::markdown(&c.author_name),
+            escape::markdown(&c.author_email),
+        )?;
+    }
+    if item.first_of_provider {
+        let provider = escape::markdown(&item.provider_name);
+        match &item.docs_url {
+            Some(docs) => writeln!(
+                out,
+                "- **Provider:** {provider} ({}), docs: {}",
+                code(&item.provider),
+                sanitize(docs)
+            )?,
+            None => writeln!(out, "- **Provider:** {provider} ({})", code(&item.provider))?,
+        }
+    }
+    for part in &item.parts {
+        write_part(part, item.parts.len() > 1, out)?;
+    }
+    writeln!(out)?;
+    let mut blank = true;
+    for step in &item.steps {
+        blank = write_step(step, out)?;
+    }
+    Ok(blank)
+}
+
+/// `- **name** `redacted` (rule `id`, fingerprint `fp`): where`.
+fn write_part(part: &Part, named: bool, out: &mut dyn Write) -> io::Result<()> {
+    let label = if named {
+        format!("**{}**", escape::markdown(&capitalised(&part.name)))
+    } else {
+        "**Key**".to_string()
+    };
+    let mut line = format!(
+        "- {label} {} (rule {}, fingerprint {})",
+        code(&part.redacted),
+        code(&part.rule),
+        code(&part.fingerprint)
+    );
+    if let Some(s) = &part.status {
+        line.push_str(&format!("; baseline: {}", escape::markdown(&s.status)));
+        if let Some(d) = &s.date {
+            line.push_str(&format!(" on {}", escape::markdown(d)));
+        }
+        if let Some(note) = &s.note {
+            line.push_str(&format!(" ({})", escape::markdown(note)));
+        }
+    }
+    match part.locations.as_slice() {
+        [one] => writeln!(out, "{line}, at {}", place(one)),
+        many => {
+            writeln!(out, "{line}, at {} places:", many.len())?;
+            for l in many {
+                writeln!(out, "  - {}", place(l))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// One location: `` `path:line` in commit `abc` `` (encoded: base64).
+fn place(l: &Location) -> String {
+    let mut place = match l.path.as_str() {
+        "-" => format!("standard input, line {}", l.line),
+        "" => format!("a commit or tag message, line {}", l.line),
+        path => code(&format!("{path}:{}", l.line)),
+    };
+    if let Some(c) = &l.commit {
+        place.push_str(&format!(" in commit {}", code(short(c))));
+        if !l.in_head {
+            place.push_str(" (history only)");
+        }
+    }
+    if let Some(chain) = &l.encoding {
+        place.push_str(&format!(" (encoded: {})", escape::markdown(chain)));
+    }
+    place
+}
+
+/// `- [ ] text`, then its commands and note as indented blocks of the same list item;
+/// returns whether it ended with a blank line (it does after blocks).
+fn write_step(step: &Step, out: &mut dyn Write) -> io::Result<bool> {
+    let mark = if step.done { "x" } else { " " };
+    writeln!(out, "- [{mark}] {}", sanitize(&step.text))?;
+    let mut blocks = Vec::new();
+    if !step.commands.is_empty() {
+        let commands: Vec<String> = step.commands.iter().map(|c| sanitize(c)).collect();
+        let body = commands.join("\n");
+        let fence = "`".repeat(longest_run(&body, '`').max(2) + 1);
+        blocks.push(format!("{fence}sh\n{body}\n{fence}"));
+    }
+    blocks.extend(step.note.as_deref().map(sanitize));
+    for block in &blocks {
+        writeln!(out)?;
+        for line in block.lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    if !blocks.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(!blocks.is_empty())
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    text.split(|x| x != c).map(str::len).max().unwrap_or(0)
+}
+
+/// The first 12 characters of a commit id.
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
+/// A Markdown code span that shows any text literally, backticks included (a code span
+/// renders no link, image or HTML). Control characters become U+FFFD.
+pub fn code(text: &str) -> String {
+    let text = sanitize(text);
+    let fence = "`".repeat(longest_run(&text, '`') + 1);
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("a\nb"), "`a\u{FFFD}b`");
+    }
+
+    #[test]
+    fn a_command_cannot_close_its_fence() {
+        let step = Step {
+            id: "purge",
+            text: "Run:".into(),
+            commands: vec!["git filter-repo --path 'a```b'".into()],
+            note: None,
+            done: false,
+        };
+        let mut out = Vec::new();
+        write_step(&step, &mut out).expect("write");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert_eq!(
+            text,
+            "- [ ] Run:\n\n  ````sh\n  git filter-repo --path 'a```b'\n  ````\n\n"
+        );
+    }
+}
