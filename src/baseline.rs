@@ -42,7 +42,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::BaselineStatus;
-use crate::finding::{redact, Finding};
+use crate::finding::Finding;
 use crate::messages::Messages;
 use crate::pipeline::Outcome;
 
@@ -365,7 +365,7 @@ fn recurrence_message(f: &Finding, entry: &Entry) -> String {
     let date = entry.status_date.as_deref().unwrap_or("an unrecorded date");
     let mut message = format!(
         "a key you rotated on {date} was committed again at {}:{} ({}, {}, fingerprint {})",
-        redact::sanitize(f.path()),
+        f.path(),
         f.span.line,
         f.rule_id,
         f.secret.redacted(),

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::finding::redact::sanitize;
+use crate::report::escape;
 use crate::progress::Progress;
 
 /// The channel for warnings and errors that do not stop a scan.
@@ -32,32 +32,33 @@ impl Messages {
 
     /// Something could not be read or done; the run will exit with status 2.
     /// The message must never contain a secret. It is one line: control, bidi and
-    /// zero-width characters in it (from file names, say) are shown as U+FFFD, so a
-    /// hostile name can neither steer the terminal nor forge a line of its own.
+    /// zero-width characters in it (from file names, say) are shown escaped (`\x1b`,
+    /// `\n`, `\u{202e}`; see [`escape::terminal`]), so a hostile name can neither steer
+    /// the terminal nor forge a line of its own.
     pub fn error(&self, message: impl std::fmt::Display) {
         self.failed.store(true, Ordering::Relaxed);
         self.errors.fetch_add(1, Ordering::Relaxed);
         self.print(&format!(
             "keyhound: error: {}",
-            sanitize(&message.to_string())
+            escape::terminal(&message.to_string())
         ));
     }
 
-    /// Worth knowing, does not change the exit code. Sanitised like [`Messages::error`].
+    /// Worth knowing, does not change the exit code. Escaped like [`Messages::error`].
     pub fn warn(&self, message: impl std::fmt::Display) {
         if !self.quiet {
             self.print(&format!(
                 "keyhound: warning: {}",
-                sanitize(&message.to_string())
+                escape::terminal(&message.to_string())
             ));
         }
     }
 
     /// Prints lines of text on stderr (the summary of machine-readable formats), unless
-    /// quiet; each line is sanitised, the line breaks kept.
+    /// quiet; each line is escaped, the line breaks kept.
     pub fn warn_raw(&self, text: &str) {
         if !self.quiet {
-            let lines: Vec<String> = text.trim_end().lines().map(sanitize).collect();
+            let lines: Vec<_> = text.trim_end().lines().map(escape::terminal).collect();
             self.print(&lines.join("\n"));
         }
     }

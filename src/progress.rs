@@ -94,7 +94,7 @@ impl Progress {
         let phase = *self.phase.lock().unwrap_or_else(|e| e.into_inner());
         let counts = format!(
             "{files} files, {}, {findings} findings",
-            crate::report::human_bytes(bytes)
+            indicatif::HumanBytes(bytes)
         );
         self.bar.set_message(if phase.is_empty() {
             counts

@@ -95,6 +95,7 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     let opts = ReportOptions {
         show_secrets: config.show_secrets,
         color: config.color,
+        summary: !config.quiet,
         errors: messages.error_count(),
         suppressed,
     };

@@ -2,6 +2,7 @@
 //! secrets through [`crate::finding::Secret::shown`], so redaction is decided once.
 
 pub mod checklist;
+pub mod escape;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -29,6 +30,8 @@ pub enum Format {
 pub struct ReportOptions {
     pub show_secrets: bool,
     pub color: bool,
+    /// Whether the human format ends with the summary (off with `--quiet`).
+    pub summary: bool,
     /// Errors reported during the scan, for the summary.
     pub errors: usize,
     /// Findings suppressed by allow markers, the config allowlist or the baseline, by form.
@@ -59,20 +62,4 @@ pub fn distinct_secrets(outcome: &Outcome) -> usize {
         .map(|f| f.fingerprint.as_str())
         .collect::<HashSet<_>>()
         .len()
-}
-
-/// `1.5 MiB`-style sizes.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
