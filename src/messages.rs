@@ -4,8 +4,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::report::escape;
 use crate::progress::Progress;
+use crate::report::escape;
 
 /// The channel for warnings and errors that do not stop a scan.
 #[derive(Default)]
@@ -17,7 +17,8 @@ pub struct Messages {
 }
 
 impl Messages {
-    /// `quiet` silences notes (not errors).
+    /// `quiet` (`--quiet`) silences the summary lines of [`Messages::warn_raw`]; warnings
+    /// and errors still print: they say what was not scanned, which no exit status tells.
     pub fn new(quiet: bool) -> Messages {
         Messages {
             quiet,
@@ -44,14 +45,13 @@ impl Messages {
         ));
     }
 
-    /// Worth knowing, does not change the exit code. Escaped like [`Messages::error`].
+    /// Worth knowing (a file skipped or changed, a shallow clone), does not change the
+    /// exit code; printed even with `--quiet`. Escaped like [`Messages::error`].
     pub fn warn(&self, message: impl std::fmt::Display) {
-        if !self.quiet {
-            self.print(&format!(
-                "keyhound: warning: {}",
-                escape::terminal(&message.to_string())
-            ));
-        }
+        self.print(&format!(
+            "keyhound: warning: {}",
+            escape::terminal(&message.to_string())
+        ));
     }
 
     /// Prints lines of text on stderr (the summary of machine-readable formats), unless

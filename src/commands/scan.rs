@@ -62,6 +62,11 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
         max_file_size: config.max_file_size,
         decode_depth: config.decode_depth,
     };
+    progress.phase(match &config.inputs {
+        Inputs::Stdin => "reading standard input",
+        Inputs::Paths(_) => "scanning files",
+        Inputs::Git { .. } => "opening the repository",
+    });
     let mut outcome = match &config.inputs {
         Inputs::Stdin => {
             let bytes =

@@ -410,7 +410,10 @@ mod tests {
         assert_eq!(findings[0].snippet(false), "STRIPE_KEY = \"sk_live_…Lm8R\"");
         assert_eq!(findings[0].snippet_match(false), Some(14..29));
         let full = findings[0].snippet(true);
-        assert_eq!(findings[0].snippet_match(true).map(|r| &full[r]), Some(secret));
+        assert_eq!(
+            findings[0].snippet_match(true).map(|r| &full[r]),
+            Some(secret)
+        );
         assert!(findings[0].snippet(true).contains(secret));
     }
 }

@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(terminal("src/main.rs — ünïcode"), Cow::Borrowed(_)));
+        assert!(matches!(
+            terminal("src/main.rs — ünïcode"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

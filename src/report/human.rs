@@ -121,11 +121,7 @@ fn write_group(
         let mut line = format!(
             "{}  {}  {}  {}  {}",
             p.paint(GREEN, &row.position, widths[0]),
-            p.paint(
-                severity_color(f.severity),
-                f.severity.as_str(),
-                widths[1]
-            ),
+            p.paint(severity_color(f.severity), f.severity.as_str(), widths[1]),
             p.paint("", &row.rule, widths[2]),
             p.paint("", &row.provider, widths[3]),
             escape::terminal(&f.secret.shown(opts.show_secrets)),
@@ -206,10 +202,7 @@ fn origin(f: &Finding) -> Option<String> {
     };
     match &f.provenance {
         Provenance::Commit { commit: c, .. } => Some(match f.in_head {
-            Some(false) => format!(
-                "removed from HEAD, still in history since {}",
-                commit(c)
-            ),
+            Some(false) => format!("removed from HEAD, still in history since {}", commit(c)),
             _ => format!("in HEAD since {}", commit(c)),
         }),
         Provenance::CommitMessage { commit: c } => Some(format!("message of {}", commit(c))),

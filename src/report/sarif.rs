@@ -358,9 +358,7 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
         )),
         Provenance::TagMessage { tag } => text.push_str(&format!(
             " In the message of annotated tag {} by {} on {}.",
-            tag.name,
-            tag.tagger_name,
-            tag.date
+            tag.name, tag.tagger_name, tag.date
         )),
         _ => {}
     }
