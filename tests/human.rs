@@ -41,7 +41,17 @@ fn fixture() -> TestEnv {
     );
     env.commit_all("add settings, CI and deploy", "2024-03-04T05:06:07Z");
     env.git(&["rm", "-q", "deploy.env"]);
-    env.commit_all("remove deploy.env", "2024-04-05T06:07:08Z");
+    // The AWS key id is replaced: history-only at line 3 in the first commit, between
+    // findings of the second commit at lines 2 and 3 of the same file.
+    env.write(
+        "config/settings.py",
+        format!(
+            "# settings\nSTRIPE_KEY = \"{}\"\nGH_TOKEN = \"{}\"\n",
+            fake::stripe_live(),
+            fake::github_pat("R3pl4c3sTh3AwsK3yInS3tt1ngs")
+        ),
+    );
+    env.commit_all("remove deploy.env, rotate to a GitHub token", "2024-04-05T06:07:08Z");
     env
 }
 
@@ -93,6 +103,23 @@ fn counts_are_singular_for_one() {
             .starts_with("0 findings (0 distinct secrets) in 2 files, "),
         "{}",
         run.stdout
+    );
+}
+
+/// The pre-commit hook scans with `--quiet`: a staged file skipped for its size is still
+/// named on stderr, so it does not pass unseen.
+#[test]
+fn quiet_still_names_a_skipped_staged_file() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("big.bin", "x".repeat(4096));
+    env.git(&["add", "big.bin"]);
+    let run = env.run(&["scan", "--staged", "-q", "--max-file-size", "1K"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "keyhound: warning: big.bin: skipped, over --max-file-size (1024 bytes)\n"
     );
 }
 
