@@ -172,7 +172,10 @@ fn commit_with_a_staged_secret_is_blocked() {
         !all.contains(&secret),
         "the full secret was printed:\n{all}"
     );
-    assert!(!all.contains("scanned in"), "no summary with --quiet:\n{all}");
+    assert!(
+        !all.contains("scanned in"),
+        "no summary with --quiet:\n{all}"
+    );
     assert_eq!(commit_count(&env), 1, "no commit was made");
 }
 

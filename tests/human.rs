@@ -51,7 +51,10 @@ fn fixture() -> TestEnv {
             fake::github_pat("R3pl4c3sTh3AwsK3yInS3tt1ngs")
         ),
     );
-    env.commit_all("remove deploy.env, rotate to a GitHub token", "2024-04-05T06:07:08Z");
+    env.commit_all(
+        "remove deploy.env, rotate to a GitHub token",
+        "2024-04-05T06:07:08Z",
+    );
     env
 }
 
@@ -156,8 +159,16 @@ fn quiet_prints_only_findings_on_every_path() {
     ] {
         let run = env.run(args);
         assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
-        assert!(run.stdout.starts_with("app.py\n1:6  "), "{args:?}: {}", run.stdout);
-        assert!(!run.stdout.contains("scanned in"), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stdout.starts_with("app.py\n1:6  "),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout.contains("scanned in"),
+            "{args:?}: {}",
+            run.stdout
+        );
         if args[0] == "scan" {
             assert!(run.stderr.is_empty(), "{args:?}: {:?}", run.stderr);
         }
@@ -181,7 +192,8 @@ fn hostile_file_names_are_escaped_in_the_human_output_and_on_stderr() {
     let run = env.run(&["scan", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stdout.starts_with(&format!("{shown}\n1:10  critical  ")),
+        run.stdout
+            .starts_with(&format!("{shown}\n1:10  critical  ")),
         "{:?}",
         run.stdout
     );
@@ -212,7 +224,10 @@ fn snippets_keep_raw_text_in_json_and_are_escaped_for_the_terminal() {
     let (run, findings) = env.scan_json(&["a.sh"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let snippet = findings[0]["snippet"].as_str().expect("snippet");
-    assert!(snippet.starts_with("echo \u{1b}[31m; T=\"ghp_…"), "{snippet:?}");
+    assert!(
+        snippet.starts_with("echo \u{1b}[31m; T=\"ghp_…"),
+        "{snippet:?}"
+    );
     let human = env.run(&["scan", "a.sh"]);
     assert!(
         human.stdout.contains("      echo \\x1b[31m; T=\"ghp_…"),

@@ -154,7 +154,9 @@ fn same_secret_in_two_files_is_one_fingerprint() {
     assert_eq!(prints[0], prints[1]);
     let human = env.run(&["scan", "."]);
     assert!(
-        human.stdout.contains("2 findings (1 distinct secret) in 2 files"),
+        human
+            .stdout
+            .contains("2 findings (1 distinct secret) in 2 files"),
         "{}",
         human.stdout
     );

@@ -119,7 +119,11 @@ pub fn scrub_message(message: &str) -> String {
     out
 }
 
-/// Replaces control, bidi and zero-width characters so scanned text cannot steer a terminal.
+/// Replaces control, bidi and zero-width characters with U+FFFD.
+///
+/// Only the checklist's Markdown still calls this; everything else keeps scanned text as
+/// data and escapes it at the output edge ([`crate::report::escape`]). Remove it once the
+/// checklist escapes through `escape::markdown`.
 pub fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| match c {
