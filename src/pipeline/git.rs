@@ -268,7 +268,10 @@ fn scan_history(
             .collect()
     };
     ctx.progress
-        .phase(format!("reading {} trees to place findings", trees.len()));
+        .phase(format!(
+            "reading {} trees to place findings",
+            indicatif::HumanCount(trees.len() as u64)
+        ));
     let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
