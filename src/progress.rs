@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a scan runs before the display appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
@@ -89,9 +89,9 @@ impl Progress {
             return;
         }
         self.counted.store(false, Ordering::Relaxed);
-        self.bar.set_style(style(OPEN_TEMPLATE));
-        self.bar.set_prefix(format!("{}: ", phase.into()));
         self.refresh();
+        self.bar.set_prefix(format!("{}: ", phase.into()));
+        self.bar.set_style(style(OPEN_TEMPLATE));
     }
 
     /// Starts a phase of `total` items (`scanning blobs in packs`, objects): shown as a
@@ -100,13 +100,15 @@ impl Progress {
         if !self.enabled {
             return;
         }
-        self.bar.set_style(style(COUNTED_TEMPLATE));
-        self.bar.set_prefix(phase);
+        // Position and message first: a frame drawn between these calls must not show
+        // the new phase with the old phase's numbers.
         self.bar.set_length(total);
         self.bar.set_position(0);
         self.bar.reset_eta();
         self.counted.store(true, Ordering::Relaxed);
         self.refresh();
+        self.bar.set_prefix(phase);
+        self.bar.set_style(style(COUNTED_TEMPLATE));
     }
 
     /// Updates the message with the totals, and shows the display once it is due.
@@ -119,13 +121,17 @@ impl Progress {
         );
         let findings = match findings {
             1 => "1 finding".to_string(),
-            n => format!("{n} findings"),
+            n => format!("{} findings", HumanCount(n)),
         };
         self.bar
             .set_message(if self.counted.load(Ordering::Relaxed) {
                 format!(", {} scanned, {findings}", HumanBytes(bytes))
             } else {
-                format!("{files} scanned, {}, {findings}", HumanBytes(bytes))
+                format!(
+                    "{} scanned, {}, {findings}",
+                    HumanCount(files),
+                    HumanBytes(bytes)
+                )
             });
         self.show();
     }

@@ -267,11 +267,10 @@ fn scan_history(
             .chain(loose_trees)
             .collect()
     };
-    ctx.progress
-        .phase(format!(
-            "reading {} trees to place findings",
-            indicatif::HumanCount(trees.len() as u64)
-        ));
+    ctx.progress.phase(format!(
+        "reading {} trees to place findings",
+        indicatif::HumanCount(trees.len() as u64)
+    ));
     let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
