@@ -203,7 +203,8 @@ fn origin(f: &Finding) -> Option<String> {
     match &f.provenance {
         Provenance::Commit { commit: c, .. } => Some(match f.in_head {
             Some(false) => format!("removed from HEAD, still in history since {}", commit(c)),
-            _ => format!("in HEAD since {}", commit(c)),
+            Some(true) => format!("in HEAD since {}", commit(c)),
+            None => commit(c),
         }),
         Provenance::CommitMessage { commit: c } => Some(format!("message of {}", commit(c))),
         Provenance::TagMessage { tag } => Some(format!(
