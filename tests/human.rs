@@ -257,3 +257,31 @@ fn colour_highlights_the_match_in_the_source_line() {
         run.stdout
     );
 }
+
+/// SARIF, like JSON, holds scanned text as data: with `--show-secrets` a private key in
+/// the result message keeps its line breaks (once the JSON is parsed).
+#[test]
+fn show_secrets_sarif_keeps_a_private_key_intact() {
+    let env = TestEnv::new();
+    let body: String = (0..8)
+        .map(|i| {
+            format!(
+                "{}\n",
+                &"S4r1fK33psTh3K3yB0dyL1n3sInt4ctF0rT3st1ng".repeat(3)[i..i + 64]
+            )
+        })
+        .collect();
+    let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n");
+    env.write("id_rsa.pem", &pem);
+    let run = env.run(&["scan", "id_rsa.pem", "--show-secrets", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log = run.json();
+    let message = log["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .expect("a result message");
+    assert!(
+        message.contains(&format!("-----BEGIN RSA PRIVATE KEY-----\n{}", &body[..65])),
+        "{message:?}"
+    );
+    assert!(!message.contains('\u{FFFD}'), "{message:?}");
+}
