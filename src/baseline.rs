@@ -41,7 +41,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{redact, Finding, Outcome};
+use crate::finding::{Finding, Outcome};
 use crate::messages::Messages;
 
 /// Version of the file format; a file with another version is refused.
@@ -381,7 +381,7 @@ fn recurrence_message(f: &Finding, entry: &Entry) -> String {
     let date = entry.status_date.as_deref().unwrap_or("an unrecorded date");
     let mut message = format!(
         "a key you rotated on {date} was committed again at {}:{} ({}, {}, fingerprint {})",
-        redact::sanitize(f.path()),
+        f.path(),
         f.span.line,
         f.rule_id,
         f.secret.redacted(),

@@ -120,7 +120,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// No progress display, no warnings, no summary on stderr (errors still print).
+    /// No progress display and no summary on any stream: only findings, warnings and
+    /// errors print (`--format json -q > report.json`; the git hook is silent on a clean commit).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 

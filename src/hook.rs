@@ -406,9 +406,9 @@ if [ -z "$keyhound" ]; then
 fi
 
 if [ -f @BASELINE@ ]; then
-    "$keyhound" scan --staged --baseline @BASELINE@
+    "$keyhound" scan --staged --quiet --baseline @BASELINE@
 else
-    "$keyhound" scan --staged
+    "$keyhound" scan --staged --quiet
 fi
 status=$?
 

@@ -52,6 +52,8 @@ pub(crate) mod pipeline;
 pub(crate) mod progress;
 pub(crate) mod provenance;
 pub(crate) mod report;
+/// Escaping of untrusted text per output kind (the binary escapes its error messages).
+pub use report::escape;
 pub mod rules;
 pub(crate) mod source;
 pub(crate) mod user_file;

@@ -22,11 +22,12 @@ fn main() {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => ExitStatus::Clean,
         Err(err) => {
-            // Arguments and file contents reach this message: keep the terminal safe.
+            // Arguments, paths and names from scanned or user files reach this message:
+            // escape them for the terminal, line by line (the message's own line breaks stay).
             let text = format!("{err:#}");
-            let lines: Vec<String> = text
+            let lines: Vec<_> = text
                 .lines()
-                .map(keyhound::finding::redact::sanitize)
+                .map(keyhound::escape::terminal)
                 .collect();
             eprintln!("keyhound: error: {}", lines.join("\n"));
             ExitStatus::Error

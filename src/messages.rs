@@ -4,8 +4,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::finding::redact::sanitize;
 use crate::progress::Progress;
+use crate::report::escape;
 
 /// The channel for warnings and errors that do not stop a scan.
 #[derive(Default)]
@@ -17,7 +17,8 @@ pub struct Messages {
 }
 
 impl Messages {
-    /// `quiet` silences notes (not errors).
+    /// `quiet` (`--quiet`) silences the summary lines of [`Messages::warn_raw`]; warnings
+    /// and errors still print: they say what was not scanned, which no exit status tells.
     pub fn new(quiet: bool) -> Messages {
         Messages {
             quiet,
@@ -32,33 +33,33 @@ impl Messages {
 
     /// Something could not be read or done; the run will exit with status 2.
     /// The message must never contain a secret. It is one line: control, bidi and
-    /// zero-width characters in it (from file names, say) are shown as U+FFFD, so a
-    /// hostile name can neither steer the terminal nor forge a line of its own.
+    /// zero-width characters in it (from file names, say) are shown escaped (`\x1b`,
+    /// `\n`, `\u{202e}`; see [`escape::terminal`]), so a hostile name can neither steer
+    /// the terminal nor forge a line of its own.
     pub fn error(&self, message: impl std::fmt::Display) {
         self.failed.store(true, Ordering::Relaxed);
         self.errors.fetch_add(1, Ordering::Relaxed);
         // `{:#}`: errors that keep their causes (GitError) print them, as anyhow's does.
         self.print(&format!(
             "keyhound: error: {}",
-            sanitize(&format!("{message:#}"))
+            escape::terminal(&format!("{message:#}"))
         ));
     }
 
-    /// Worth knowing, does not change the exit code. Sanitised like [`Messages::error`].
+    /// Worth knowing (a file skipped or changed, a shallow clone), does not change the
+    /// exit code; printed even with `--quiet`. Escaped like [`Messages::error`].
     pub fn warn(&self, message: impl std::fmt::Display) {
-        if !self.quiet {
-            self.print(&format!(
-                "keyhound: warning: {}",
-                sanitize(&message.to_string())
-            ));
-        }
+        self.print(&format!(
+            "keyhound: warning: {}",
+            escape::terminal(&message.to_string())
+        ));
     }
 
     /// Prints lines of text on stderr (the summary of machine-readable formats), unless
-    /// quiet; each line is sanitised, the line breaks kept.
+    /// quiet; each line is escaped, the line breaks kept.
     pub fn warn_raw(&self, text: &str) {
         if !self.quiet {
-            let lines: Vec<String> = text.trim_end().lines().map(sanitize).collect();
+            let lines: Vec<_> = text.trim_end().lines().map(escape::terminal).collect();
             self.print(&lines.join("\n"));
         }
     }

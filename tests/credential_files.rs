@@ -169,7 +169,7 @@ fn a_weak_password_is_low_with_a_note_in_human_json_and_sarif() {
     assert_eq!(human.code, 1, "{}", human.stderr);
     assert!(
         human.stdout.contains(
-            "1:35      low       pgpass-password  (credential-file)  ********  (weak password in a credential file)"
+            "1:35  low  pgpass-password  credential-file  ********  (weak password in a credential file)"
         ),
         "{}",
         human.stdout

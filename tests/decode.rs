@@ -404,7 +404,7 @@ fn no_output_holds_the_secret_or_its_encoding() {
     assert!(
         human
             .stdout
-            .contains("docker-registry-auth  (container-registry)  …A1eU  [decoded: base64]"),
+            .contains("docker-registry-auth  container-registry  …A1eU  [decoded: base64]"),
         "{}",
         human.stdout
     );

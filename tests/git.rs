@@ -46,7 +46,14 @@ fn secret_added_then_deleted_is_found_in_history() {
     assert!(
         human
             .stdout
-            .contains("removed from HEAD, still in history since 2024-02-03"),
+            .contains("removed from HEAD, still in history since commit "),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains(" (2024-02-03, Alice Example): add stripe key\n"),
         "{}",
         human.stdout
     );

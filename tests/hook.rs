@@ -172,6 +172,10 @@ fn commit_with_a_staged_secret_is_blocked() {
         !all.contains(&secret),
         "the full secret was printed:\n{all}"
     );
+    assert!(
+        !all.contains("scanned in"),
+        "no summary with --quiet:\n{all}"
+    );
     assert_eq!(commit_count(&env), 1, "no commit was made");
 }
 
@@ -198,6 +202,8 @@ fn clean_commit_passes() {
     let run = commit(&env, &[]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(commit_count(&env), 2);
+    // The hook scans with --quiet: a clean commit prints nothing, not even a summary.
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod git;
 mod history;
 mod hook;
 mod hostile;
+mod human;
 mod install;
 mod layers;
 mod rules;

@@ -154,7 +154,9 @@ fn same_secret_in_two_files_is_one_fingerprint() {
     assert_eq!(prints[0], prints[1]);
     let human = env.run(&["scan", "."]);
     assert!(
-        human.stdout.contains("2 findings (1 distinct secrets)"),
+        human
+            .stdout
+            .contains("2 findings (1 distinct secret) in 2 files"),
         "{}",
         human.stdout
     );
@@ -220,7 +222,7 @@ fn oversized_files_are_skipped_and_reported() {
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains("big.txt: skipped"), "{}", run.stderr);
     assert!(
-        run.stdout.contains("1 files skipped over --max-file-size"),
+        run.stdout.contains("1 file skipped over --max-file-size"),
         "{}",
         run.stdout
     );

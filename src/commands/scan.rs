@@ -61,6 +61,11 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         max_file_size: config.max_file_size,
         decode_depth: config.decode_depth,
     };
+    progress.phase(match &config.inputs {
+        Inputs::Stdin => "reading standard input",
+        Inputs::Paths(_) => "scanning files",
+        Inputs::Git { .. } => "opening the repository",
+    });
     let mut outcome = match &config.inputs {
         Inputs::Stdin => {
             let bytes =
@@ -94,6 +99,7 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
     let opts = ReportOptions {
         show_secrets: config.show_secrets,
         color: config.color,
+        summary: !config.quiet,
         errors: messages.error_count(),
         suppressed,
     };

@@ -42,6 +42,7 @@ pub struct BlobFinding {
     pub entropy: f64,
     snippet_redacted: String,
     snippet_full: Secret,
+    snippet_marks: Marks,
     /// An allow-comment on the secret's line.
     pub allow: Option<allow::Allow>,
     /// See [`Finding::note`].
@@ -69,6 +70,7 @@ impl BlobFinding {
             entropy: m.entropy,
             snippet_redacted: m.snippet_redacted,
             snippet_full: m.snippet_full,
+            snippet_marks: m.snippet_marks,
             introduced: Vec::new(),
             in_head: None,
             allow: m.allow,
@@ -99,6 +101,8 @@ pub struct Finding {
     snippet_redacted: String,
     /// Held as a [`Secret`] so that `Debug` output (logs, panics) never shows it.
     snippet_full: Secret,
+    /// Where this finding's secret is in each snippet.
+    snippet_marks: Marks,
     /// History scans: every (path, commit) that introduced this finding's blob, oldest first.
     pub introduced: Vec<Introduction>,
     /// History scans: whether this finding's path holds the secret in HEAD (a property of
@@ -131,6 +135,18 @@ impl Finding {
             self.snippet_full.expose()
         } else {
             &self.snippet_redacted
+        }
+    }
+
+    /// The byte range, within [`Finding::snippet`]`(show_secrets)`, of this finding's
+    /// secret (its redacted form unless secrets are shown; for a decoded secret, the
+    /// encoded text standing in for it), for highlighting; `None` when the snippet does
+    /// not show it (a secret overlapped by another one on the line).
+    pub fn snippet_match(&self, show_secrets: bool) -> Option<std::ops::Range<usize>> {
+        if show_secrets {
+            self.snippet_marks.full.clone()
+        } else {
+            self.snippet_marks.redacted.clone()
         }
     }
 
@@ -226,8 +242,7 @@ struct Place {
     span: Span,
     /// Byte range in the blob: the secret, or the encoded segment holding it.
     range: std::ops::Range<usize>,
-    /// The line redacted, and in full.
-    snippets: (String, String),
+    snippets: Snippets,
     encoding: Option<String>,
 }
 
@@ -253,8 +268,9 @@ fn blob_finding(
         fingerprint: fingerprint(value),
         secret: Secret::new(value, known_prefix_len(rule, value)),
         entropy: m.entropy,
-        snippet_redacted: place.snippets.0,
-        snippet_full: Secret::new(place.snippets.1.as_bytes(), 0),
+        snippet_redacted: place.snippets.redacted,
+        snippet_full: Secret::new(place.snippets.full.as_bytes(), 0),
+        snippet_marks: place.snippets.marks,
         allow: allow::find(bytes, place.range, &rule.id),
         note: m.weak.then(|| WEAK_CREDENTIAL_NOTE.to_string()),
         encoding: place.encoding,
@@ -274,8 +290,23 @@ fn known_prefix_len(rule: &Rule, secret: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
+/// The line holding a secret, with every secret on it redacted and in full, as read
+/// (scanned text is data: the reporters escape it for their medium).
+struct Snippets {
+    redacted: String,
+    full: String,
+    marks: Marks,
+}
+
+/// Byte ranges of a finding's secret in its redacted and its full snippet.
+#[derive(Debug, Clone, Default)]
+struct Marks {
+    redacted: Option<std::ops::Range<usize>>,
+    full: Option<std::ops::Range<usize>>,
+}
+
 /// The line holding `m`'s secret, once with every secret on it redacted and once in full.
-fn snippets(rules: &RuleSet, bytes: &[u8], all: &[RawMatch], m: &RawMatch) -> (String, String) {
+fn snippets(rules: &RuleSet, bytes: &[u8], all: &[RawMatch], m: &RawMatch) -> Snippets {
     let line = line_bounds(bytes, m.secret.start);
     let from = floor_char(
         bytes,
@@ -287,7 +318,9 @@ fn snippets(rules: &RuleSet, bytes: &[u8], all: &[RawMatch], m: &RawMatch) -> (S
     let to = (m.secret.end.min(line.end) + SNIPPET_CONTEXT)
         .min(line.end)
         .max(from);
+    let lossy = |range: std::ops::Range<usize>| String::from_utf8_lossy(&bytes[range]);
     let mut redacted = String::new();
+    let mut mark = None;
     let mut cursor = from;
     for other in all
         .iter()
@@ -297,21 +330,49 @@ fn snippets(rules: &RuleSet, bytes: &[u8], all: &[RawMatch], m: &RawMatch) -> (S
         if start < cursor {
             continue;
         }
-        redacted.push_str(&String::from_utf8_lossy(&bytes[cursor..start]));
+        redacted.push_str(&lossy(cursor..start));
         let value = &bytes[other.secret.clone()];
         let rule = &rules.rules[other.rule];
+        let at = redacted.len();
         redacted.push_str(&Secret::new(value, known_prefix_len(rule, value)).redacted());
+        if other.secret == m.secret && other.rule == m.rule {
+            mark = Some(at..redacted.len());
+        }
         cursor = other.secret.end.min(to).max(start);
         if other.secret.end > to {
             cursor = to;
         }
     }
-    redacted.push_str(&String::from_utf8_lossy(&bytes[cursor.min(to)..to]));
-    let full = String::from_utf8_lossy(&bytes[from..to]);
-    (
-        redact::sanitize(redacted.trim()),
-        redact::sanitize(full.trim()),
-    )
+    redacted.push_str(&lossy(cursor.min(to)..to));
+    let (start, end) = (m.secret.start.clamp(from, to), m.secret.end.clamp(from, to));
+    let mut full = lossy(from..start).into_owned();
+    let at = full.len();
+    full.push_str(&lossy(start..end));
+    let full_mark = at..full.len();
+    full.push_str(&lossy(end..to));
+    let (redacted, redacted_mark) = trimmed(redacted, mark);
+    let (full, full_mark) = trimmed(full, Some(full_mark));
+    Snippets {
+        redacted,
+        full,
+        marks: Marks {
+            redacted: redacted_mark,
+            full: full_mark,
+        },
+    }
+}
+
+/// `text` without surrounding white space, and `mark` moved to match.
+fn trimmed(
+    text: String,
+    mark: Option<std::ops::Range<usize>>,
+) -> (String, Option<std::ops::Range<usize>>) {
+    let lead = text.len() - text.trim_start().len();
+    let kept = text.trim();
+    let mark = mark
+        .map(|r| r.start.saturating_sub(lead)..r.end.saturating_sub(lead).min(kept.len()))
+        .filter(|r| r.start < r.end);
+    (kept.to_string(), mark)
 }
 
 /// Moves `i` back to a UTF-8 character boundary (best effort for non-UTF-8 data).
@@ -349,6 +410,12 @@ mod tests {
         let debug = format!("{findings:?}");
         assert!(!debug.contains(secret), "{debug}");
         assert_eq!(findings[0].snippet(false), "STRIPE_KEY = \"sk_live_…Lm8R\"");
+        assert_eq!(findings[0].snippet_match(false), Some(14..29));
+        let full = findings[0].snippet(true);
+        assert_eq!(
+            findings[0].snippet_match(true).map(|r| &full[r]),
+            Some(secret)
+        );
         assert!(findings[0].snippet(true).contains(secret));
     }
 }

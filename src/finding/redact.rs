@@ -42,8 +42,8 @@ impl Secret {
         redact(&self.text, self.prefix_len)
     }
 
-    /// The full secret when `show` is set (as data: a terminal writer sanitises it, a
-    /// JSON writer escapes it), else the redacted form.
+    /// The full secret when `show` is set, else the redacted form; either way as data,
+    /// which each writer escapes for its medium ([`crate::report::escape`]).
     pub fn shown(&self, show: bool) -> String {
         if show {
             self.text.clone()
@@ -79,11 +79,11 @@ pub fn redact(text: &str, prefix_len: usize) -> String {
         return if prefix.is_empty() {
             FULL_MASK.to_string()
         } else {
-            format!("{}{FULL_MASK}", sanitize(prefix))
+            format!("{prefix}{FULL_MASK}")
         };
     }
     let tail: String = rest[rest.len() - VISIBLE_TAIL..].iter().collect();
-    format!("{}…{}", sanitize(prefix), sanitize(&tail))
+    format!("{prefix}…{tail}")
 }
 
 /// A value from a user's file, quoted for an error message in its redacted form: the
@@ -119,7 +119,11 @@ pub fn scrub_message(message: &str) -> String {
     out
 }
 
-/// Replaces control, bidi and zero-width characters so scanned text cannot steer a terminal.
+/// Replaces control, bidi and zero-width characters with U+FFFD.
+///
+/// Only the checklist's Markdown still calls this; everything else keeps scanned text as
+/// data and escapes it at the output edge ([`crate::report::escape`]). Remove it once the
+/// checklist escapes through `escape::markdown`.
 pub fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| match c {

@@ -174,6 +174,7 @@ fn introductions(
                 if let Err(e) = git::introduced_by(&repo, commit, &trees, &|_| true, &mut out) {
                     ctx.messages.error(e);
                 }
+                ctx.progress.tick(1);
                 (repo, out)
             },
         )
@@ -226,7 +227,10 @@ fn scan_history(
     // blobs outside packs (loose objects) are read one by one. The trees are read
     // afterwards, once, to place the blobs that had findings (and to drop unreachable
     // ones unless --all-objects).
-    ctx.progress.phase("scanning blobs in packs");
+    ctx.progress.phase_of(
+        "scanning objects in packs",
+        git::packed_object_count(r.repo),
+    );
     let sink = Mutex::new(Scanned::default());
     let mut decoded = git::for_each_packed_object(r.repo, r.threads, {
         let mut visitor = BlobVisitor::new(ctx, &sink);
@@ -239,8 +243,10 @@ fn scan_history(
     } = sink.into_inner().unwrap_or_else(|e| e.into_inner());
     timer.lap(ctx, &format!("{} bytes scanned in packs", stats.bytes));
     report_errors(ctx, std::mem::take(&mut decoded.errors));
-    ctx.progress.phase("scanning loose objects");
+    ctx.progress.phase("listing loose objects");
     let (blobs, loose_trees, notes) = git::all_blobs(r.shared, &|id| decoded.contains(id));
+    ctx.progress
+        .phase_of("scanning loose blobs", blobs.len() as u64);
     timer.lap(ctx, &format!("{} blobs outside decoded packs", blobs.len()));
     report_errors(ctx, notes.errors);
     let (mut found, loose_stats) = scan_blobs(ctx, r.shared, &blobs, &HashMap::new());
@@ -261,7 +267,10 @@ fn scan_history(
             .chain(loose_trees)
             .collect()
     };
-    ctx.progress.phase("reading trees to place findings");
+    ctx.progress.phase(format!(
+        "reading {} trees to place findings",
+        indicatif::HumanCount(trees.len() as u64)
+    ));
     let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
@@ -321,9 +330,9 @@ fn scan_introduced(
     commits: &[CommitNode],
     messages: MessageScan<'_, '_>,
 ) -> Result<Outcome, GitError> {
-    ctx.progress.phase("comparing commits with their parents");
+    ctx.progress
+        .phase_of("comparing commits with their parents", commits.len() as u64);
     let introductions = introductions(ctx, r.shared, commits);
-    ctx.progress.phase("scanning introduced blobs");
     // Paths are known before scanning here: a blob only at ignored paths is not read.
     let mut blobs: Vec<ObjectId> = introductions
         .iter()
@@ -332,6 +341,8 @@ fn scan_introduced(
         .collect();
     blobs.sort();
     blobs.dedup();
+    ctx.progress
+        .phase_of("scanning introduced blobs", blobs.len() as u64);
     let mut known: HashMap<ObjectId, &str> = HashMap::new();
     for i in introductions
         .iter()
@@ -500,6 +511,8 @@ fn scan_staged(ctx: &Context<'_>, r: &Repo<'_>) -> Result<Outcome, GitError> {
     let mut staged = git::staged_blobs(r.repo)?;
     staged.retain(|(path, _)| !r.ignore.is_ignored(path));
     let blobs: Vec<ObjectId> = staged.iter().map(|(_, id)| *id).collect();
+    ctx.progress
+        .phase_of("scanning staged files", blobs.len() as u64);
     let mut known: HashMap<ObjectId, &str> = HashMap::new();
     for (path, id) in &staged {
         known.entry(*id).or_insert(path.as_str());

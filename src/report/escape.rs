@@ -1,6 +1,77 @@
-//! Escaping scanned text for the formats that render it. Scanned data (paths, author
-//! names, commit summaries) is hostile: escaping happens here, at the output edge, and
-//! the data itself is never changed.
+//! Escaping scanned text for the places that render it, one function per output kind.
+//!
+//! Scanned data (file names, snippets, author names, commit summaries, names from user
+//! rule files) is hostile, and findings keep it exactly as it was read: escaping happens
+//! here, at the output edge, where the medium is known. JSON and SARIF need none beyond
+//! their own string escaping (serde does it), so they write the data as it is.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// `text` made safe to print on a terminal, with every character that could steer it or
+/// hide from the reader shown as a visible escape instead.
+///
+/// Escaped: C0 and C1 control characters and DEL (so no ANSI/OSC escape sequence, no
+/// line break that forges a line of its own, no carriage return that overwrites one),
+/// bidi controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069, which reorder what is
+/// shown), zero-width and other invisible format characters (U+00AD, U+180E,
+/// U+200B–U+200D, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB, the tag characters
+/// U+E0000–U+E007F), line and paragraph separators (U+2028/U+2029) and the Hangul
+/// fillers that render as blanks. They are written as Rust writes them in strings:
+/// `\n`, `\r`, `\t`, `\x1b` up to U+007F, `\u{202e}` above, so the reader sees both that
+/// something is there and what it is. Everything else, including other non-ASCII text,
+/// is kept; text with nothing to escape is returned borrowed.
+///
+/// Escaping is applied whatever the sink is (a pipe or a file is often shown on a
+/// terminal later, in a CI log for one). A backslash is not escaped: paths on Windows
+/// are full of them, and a name that merely spells `\x1b` steers nothing.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    let Some(first) = text.find(invisible) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if !invisible(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Characters that must not reach a reader as themselves: controls, bidi controls,
+/// zero-width and other invisible format characters (see [`terminal`]).
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
 
 /// `text` as plain inline Markdown: whatever it holds renders as the same visible text.
 ///
@@ -34,19 +105,47 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
-/// Characters that must not reach a rendered document as themselves: controls (tab
-/// included, which Markdown can read as indentation), bidi overrides and isolates,
-/// zero-width and other format characters, and the byte-order mark.
-fn invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E007F}')
-}
-
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(
+            terminal("src/main.rs — ünïcode"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        assert_eq!(
+            terminal("a\u{1b}]0;pwned\u{7}\u{1b}[31mb"),
+            "a\\x1b]0;pwned\\x07\\x1b[31mb"
+        );
+        assert_eq!(terminal("line\nforged\r\t"), "line\\nforged\\r\\t");
+        assert_eq!(terminal("\u{7f}\u{85}\u{9b}"), "\\x7f\\u{85}\\u{9b}");
+    }
+
+    #[test]
+    fn bidi_and_invisible_characters_become_visible() {
+        for (c, shown) in [
+            ('\u{202E}', "\\u{202e}"),
+            ('\u{2066}', "\\u{2066}"),
+            ('\u{200B}', "\\u{200b}"),
+            ('\u{00AD}', "\\u{ad}"),
+            ('\u{180E}', "\\u{180e}"),
+            ('\u{2060}', "\\u{2060}"),
+            ('\u{FEFF}', "\\u{feff}"),
+            ('\u{FFF9}', "\\u{fff9}"),
+            ('\u{E0041}', "\\u{e0041}"),
+            ('\u{2028}', "\\u{2028}"),
+            ('\u{061C}', "\\u{61c}"),
+        ] {
+            assert_eq!(terminal(&format!("x{c}y")), format!("x{shown}y"));
+        }
+    }
+
     use super::markdown;
 
     #[test]

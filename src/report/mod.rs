@@ -33,6 +33,8 @@ pub enum Format {
 pub struct ReportOptions {
     pub show_secrets: bool,
     pub color: bool,
+    /// Whether the human format ends with the summary (off with `--quiet`).
+    pub summary: bool,
     /// Errors reported during the scan, for the summary.
     pub errors: usize,
     /// Findings suppressed by allow markers, the config allowlist or the baseline, by form.

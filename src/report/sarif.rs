@@ -327,10 +327,10 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
     if let Some(note) = &f.note {
         text.push_str(&format!(" Note: {note}."));
     }
-    let sanitize = crate::finding::redact::sanitize;
+    // Names are data here, like every SARIF string: serde escapes them for JSON.
     match &f.provenance {
         Provenance::Commit { commit: c, .. } => {
-            let author = sanitize(&c.author_name);
+            let author = &c.author_name;
             text.push_str(&format!(
                 " Committed in {} by {author} on {}",
                 short_id(&c.commit),
@@ -344,14 +344,12 @@ fn message(f: &Finding, opts: &ReportOptions) -> String {
         Provenance::CommitMessage { commit: c } => text.push_str(&format!(
             " In the message of commit {} by {} on {}.",
             short_id(&c.commit),
-            sanitize(&c.author_name),
+            c.author_name,
             c.date
         )),
         Provenance::TagMessage { tag } => text.push_str(&format!(
             " In the message of annotated tag {} by {} on {}.",
-            sanitize(&tag.name),
-            sanitize(&tag.tagger_name),
-            tag.date
+            tag.name, tag.tagger_name, tag.date
         )),
         _ => {}
     }

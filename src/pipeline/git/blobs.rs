@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use gix::ObjectId;
 use rayon::prelude::*;
@@ -11,6 +12,9 @@ use crate::finding::{BlobFinding, Stats};
 use crate::matcher::Scratch;
 use crate::pipeline::{scan_blob, Context};
 use crate::source::git::{self, GitError};
+
+/// How often a pack visitor reports to the progress display, at most.
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
 
 /// Scans blobs in parallel; returns the matches of each blob that had any, and the counters.
 /// `paths` gives a path of the blobs whose path is known before the scan (`--staged`,
@@ -42,8 +46,20 @@ pub(super) fn scan_blobs(
                             found.push((*id, matches));
                         }
                     }
-                    Ok(None) => stats.skipped_large += 1,
+                    Ok(None) => {
+                        ctx.progress.tick(1);
+                        stats.skipped_large += 1;
+                        // Staged and range scans know the path: name the file, so that the
+                        // pre-commit hook (quiet: no summary) does not pass it silently.
+                        if let Some(path) = paths.get(id) {
+                            ctx.messages.warn(format!(
+                                "{path}: skipped, over --max-file-size ({} bytes)",
+                                ctx.max_file_size
+                            ));
+                        }
+                    }
                     Err(e) => {
+                        ctx.progress.tick(1);
                         stats.unreadable += 1;
                         ctx.messages.error(e);
                     }
@@ -81,8 +97,10 @@ pub(super) struct BlobVisitor<'s, 'c, 'a> {
     found: Vec<(ObjectId, Vec<BlobFinding>)>,
     stats: Stats,
     trees: Vec<(git::PackPosition, ObjectId)>,
-    /// Blobs, bytes and findings not yet reported to the progress display.
-    pending: (u64, u64, u64),
+    /// Blobs, bytes, findings and other objects not yet reported to the progress display.
+    pending: (u64, u64, u64, u64),
+    /// When `pending` was last reported.
+    flushed: Instant,
 }
 
 impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
@@ -94,7 +112,8 @@ impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
             found: Vec::new(),
             stats: Stats::default(),
             trees: Vec::new(),
-            pending: (0, 0, 0),
+            pending: (0, 0, 0, 0),
+            flushed: Instant::now(),
         }
     }
 
@@ -105,25 +124,42 @@ impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
         position: git::PackPosition,
         bytes: &[u8],
     ) {
-        if kind == gix::object::Kind::Tree {
-            self.trees.push((position, id));
-            return;
+        match kind {
+            gix::object::Kind::Blob if bytes.len() as u64 > self.ctx.max_file_size => {
+                self.stats.skipped_large += 1;
+                self.pending.3 += 1;
+            }
+            gix::object::Kind::Blob => {
+                let matches = scan_blob(self.ctx, bytes, None, &mut self.scratch, &mut self.stats);
+                self.pending.0 += 1;
+                self.pending.1 += bytes.len() as u64;
+                self.pending.2 += matches.len() as u64;
+                if !matches.is_empty() {
+                    self.found.push((id, matches));
+                }
+            }
+            gix::object::Kind::Tree => {
+                self.trees.push((position, id));
+                self.pending.3 += 1;
+            }
+            // Commits and tags: counted, for the pass's position.
+            _ => self.pending.3 += 1,
         }
-        if bytes.len() as u64 > self.ctx.max_file_size {
-            self.stats.skipped_large += 1;
-            return;
+        // Batched, but at least a few times a second, so the display moves smoothly.
+        let (items, bytes) = (self.pending.0 + self.pending.3, self.pending.1);
+        if items >= 4096
+            || bytes >= 16 << 20
+            || (items % 64 == 0 && self.flushed.elapsed() >= FLUSH_EVERY)
+        {
+            self.flush_progress();
         }
-        let matches = scan_blob(self.ctx, bytes, None, &mut self.scratch, &mut self.stats);
-        self.pending.0 += 1;
-        self.pending.1 += bytes.len() as u64;
-        self.pending.2 += matches.len() as u64;
-        if !matches.is_empty() {
-            self.found.push((id, matches));
-        }
-        if self.pending.0 >= 256 || self.pending.1 >= 16 << 20 {
-            let (n, b, f) = std::mem::take(&mut self.pending);
-            self.ctx.progress.add(n, b, f);
-        }
+    }
+
+    fn flush_progress(&mut self) {
+        self.flushed = Instant::now();
+        let (n, b, f, others) = std::mem::take(&mut self.pending);
+        self.ctx.progress.add(n, b, f);
+        self.ctx.progress.tick(others);
     }
 }
 
@@ -136,8 +172,7 @@ impl Clone for BlobVisitor<'_, '_, '_> {
 
 impl Drop for BlobVisitor<'_, '_, '_> {
     fn drop(&mut self) {
-        let (n, b, f) = std::mem::take(&mut self.pending);
-        self.ctx.progress.add(n, b, f);
+        self.flush_progress();
         let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
         sink.found.append(&mut self.found);
         sink.stats.merge(&self.stats);

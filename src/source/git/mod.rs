@@ -18,7 +18,7 @@ mod tree_index;
 pub use diff::{blob_at, introduced_by};
 pub use ignore::IgnoreRules;
 pub use messages::tag_messages;
-pub use packs::{for_each_packed_object, PackPosition};
+pub use packs::{for_each_packed_object, packed_object_count, PackPosition};
 pub use staged::staged_blobs;
 pub use tree_index::{introductions_from_index, Introduced, TreeIndex};
 

@@ -45,12 +45,23 @@ fn pack_files(repo: &gix::Repository) -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
+/// How many objects the repository's packs hold (an object in two packs counts twice):
+/// the size of [`for_each_packed_object`]'s pass, for its progress display.
+pub fn packed_object_count(repo: &gix::Repository) -> u64 {
+    let hash = repo.object_hash();
+    pack_files(repo)
+        .iter()
+        .filter_map(|(idx, _)| pack::index::File::at(idx, hash).ok())
+        .map(|index| u64::from(index.num_objects()))
+        .sum()
+}
+
 /// Where an object is in the packs: pack number in the high bits, offset in the low 40.
 /// Sorting by it gives pack order.
 pub type PackPosition = u64;
 
 /// Decodes every object of every pack once and calls `visit(kind, id, position, bytes)`
-/// for each blob and tree, on up to `threads` threads (None: one per core); `visit` is
+/// for each object (blobs and trees are what scans want; the others count as progress), on up to `threads` threads (None: one per core); `visit` is
 /// cloned per thread. An object in several packs is visited once. Packs that fail to
 /// decode are reported in [`Decoded::errors`] and left out of [`Decoded::contains`].
 pub fn for_each_packed_object<V>(
@@ -88,8 +99,7 @@ where
                               bytes: &[u8],
                               entry: &pack::index::Entry,
                               _: &dyn gix::progress::Progress| {
-            let wanted = matches!(kind, gix::object::Kind::Blob | gix::object::Kind::Tree);
-            if wanted && !earlier.iter().any(|i| i.lookup(entry.oid).is_some()) {
+            if !earlier.iter().any(|i| i.lookup(entry.oid).is_some()) {
                 let position = ((pack_no as u64) << 40) | entry.pack_offset;
                 visit(kind, entry.oid, position, bytes);
             }
