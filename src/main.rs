@@ -25,10 +25,7 @@ fn main() {
             // Arguments, paths and names from scanned or user files reach this message:
             // escape them for the terminal, line by line (the message's own line breaks stay).
             let text = format!("{err:#}");
-            let lines: Vec<_> = text
-                .lines()
-                .map(keyhound::escape::terminal)
-                .collect();
+            let lines: Vec<_> = text.lines().map(keyhound::escape::terminal).collect();
             eprintln!("keyhound: error: {}", lines.join("\n"));
             ExitStatus::Error
         }

@@ -11,7 +11,14 @@ use std::path::{Path, PathBuf};
 /// matching entry.
 const LAYERS: &[&[&str]] = &[
     // Foundations: these import nothing from the crate.
-    &["exit", "user_file", "date", "provenance", "finding::redact", "report::escape"],
+    &[
+        "exit",
+        "user_file",
+        "date",
+        "provenance",
+        "finding::redact",
+        "report::escape",
+    ],
     &["rules"],
     &["source"],
     &["decode"],

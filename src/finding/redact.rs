@@ -119,25 +119,6 @@ pub fn scrub_message(message: &str) -> String {
     out
 }
 
-/// Replaces control, bidi and zero-width characters with U+FFFD.
-///
-/// Only the checklist's Markdown still calls this; everything else keeps scanned text as
-/// data and escapes it at the output edge ([`crate::report::escape`]). Remove it once the
-/// checklist escapes through `escape::markdown`.
-pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}' => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,10 +150,5 @@ mod tests {
             "unknown field `********`, expected one of `exclude`, `rules`"
         );
         assert_eq!(quoted("hgih"), "\"********\"");
-    }
-
-    #[test]
-    fn sanitizes_control_characters() {
-        assert_eq!(sanitize("a\u{1b}[31mb\u{202E}"), "a\u{FFFD}[31mb\u{FFFD}");
     }
 }

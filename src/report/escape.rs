@@ -105,6 +105,43 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
+/// `text` as a Markdown code span that shows it literally, backticks included (a code
+/// span renders no link, image or HTML); invisible characters (see [`invisible`]) become
+/// U+FFFD, so a line break cannot end the span's line.
+pub fn markdown_code(text: &str) -> String {
+    let text = replace_invisible(text);
+    let fence = "`".repeat(longest_run(&text, '`') + 1);
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+/// `text` quoted for a POSIX shell when it needs it (`shlex`), invisible characters shown
+/// as U+FFFD first, so a pasted command does what it shows.
+pub fn shell(text: &str) -> String {
+    let text = replace_invisible(text);
+    match shlex::try_quote(&text) {
+        Ok(quoted) => quoted.into_owned(),
+        // Only a NUL byte makes quoting fail, and it has been replaced.
+        Err(_) => format!("'{}'", text.replace('\'', "'\\''")),
+    }
+}
+
+/// `text` with every invisible character (see [`invisible`]) replaced by U+FFFD: for
+/// text keyhound wrote itself (Markdown it formats, commands) that may hold scanned text.
+pub fn replace_invisible(text: &str) -> String {
+    text.chars()
+        .map(|c| if invisible(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// The length of the longest run of `c` in `text`, in bytes.
+pub fn longest_run(text: &str, c: char) -> usize {
+    text.split(|x| x != c).map(str::len).max().unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +201,19 @@ mod tests {
             "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
         );
         assert_eq!(markdown("RSA key (PKCS#1) é"), "RSA key (PKCS#1) é");
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x"), "`` `x ``");
+        assert_eq!(markdown_code("a\nb"), "`a\u{FFFD}b`");
+    }
+
+    #[test]
+    fn shell_quotes_only_when_needed() {
+        assert_eq!(shell("config/app.env"), "config/app.env");
+        assert_eq!(shell("a b"), "'a b'");
+        assert_eq!(shell("a\u{202e}b"), "'a\u{FFFD}b'");
     }
 }

@@ -6,7 +6,6 @@
 use std::io::{self, Write};
 
 use super::model::{Checklist, Item, Location, Part, Step};
-use crate::finding::redact::sanitize;
 use crate::report::escape;
 
 /// Writes `checklist` as Markdown.
@@ -106,7 +105,7 @@ fn write_item(item: &Item, n: usize, out: &mut dyn Write) -> io::Result<bool> {
                 out,
                 "- **Provider:** {provider} ({}), docs: {}",
                 code(&item.provider),
-                sanitize(docs)
+                escape::replace_invisible(docs)
             )?,
             None => writeln!(out, "- **Provider:** {provider} ({})", code(&item.provider))?,
         }
@@ -187,15 +186,19 @@ fn place(l: &Location) -> String {
 /// returns whether it ended with a blank line (it does after blocks).
 fn write_step(step: &Step, out: &mut dyn Write) -> io::Result<bool> {
     let mark = if step.done { "x" } else { " " };
-    writeln!(out, "- [{mark}] {}", sanitize(&step.text))?;
+    writeln!(out, "- [{mark}] {}", escape::replace_invisible(&step.text))?;
     let mut blocks = Vec::new();
     if !step.commands.is_empty() {
-        let commands: Vec<String> = step.commands.iter().map(|c| sanitize(c)).collect();
+        let commands: Vec<String> = step
+            .commands
+            .iter()
+            .map(|c| escape::replace_invisible(c))
+            .collect();
         let body = commands.join("\n");
-        let fence = "`".repeat(longest_run(&body, '`').max(2) + 1);
+        let fence = "`".repeat(escape::longest_run(&body, '`').max(2) + 1);
         blocks.push(format!("{fence}sh\n{body}\n{fence}"));
     }
-    blocks.extend(step.note.as_deref().map(sanitize));
+    blocks.extend(step.note.as_deref().map(escape::replace_invisible));
     for block in &blocks {
         writeln!(out)?;
         for line in block.lines() {
@@ -208,37 +211,16 @@ fn write_step(step: &Step, out: &mut dyn Write) -> io::Result<bool> {
     Ok(!blocks.is_empty())
 }
 
-fn longest_run(text: &str, c: char) -> usize {
-    text.split(|x| x != c).map(str::len).max().unwrap_or(0)
-}
-
 /// The first 12 characters of a commit id.
 fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
 }
 
-/// A Markdown code span that shows any text literally, backticks included (a code span
-/// renders no link, image or HTML). Control characters become U+FFFD.
-pub fn code(text: &str) -> String {
-    let text = sanitize(text);
-    let fence = "`".repeat(longest_run(&text, '`') + 1);
-    if text.starts_with('`') || text.ends_with('`') {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
-    }
-}
+pub use escape::markdown_code as code;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn code_spans_hold_backticks() {
-        assert_eq!(code("a`b"), "``a`b``");
-        assert_eq!(code("`x"), "`` `x ``");
-        assert_eq!(code("a\nb"), "`a\u{FFFD}b`");
-    }
 
     #[test]
     fn a_command_cannot_close_its_fence() {

@@ -2,7 +2,7 @@
 //! a scan's finding or from an entry of a saved JSON report.
 
 use super::ChecklistError;
-use crate::finding::redact::{sanitize, Secret, FULL_MASK};
+use crate::finding::redact::{Secret, FULL_MASK};
 use crate::finding::Finding;
 use crate::provenance::CommitInfo;
 use crate::report::json::JsonFinding;
@@ -93,7 +93,7 @@ impl Occurrence {
                     fingerprint: e.fingerprint.into_owned(),
                     redacted: match &full {
                         Some(s) => s.redacted(),
-                        None => sanitize(&e.secret),
+                        None => e.secret.clone().into_owned(),
                     },
                     secret: full.filter(|_| keep_secret),
                     path: e.path.map(|p| p.into_owned()).unwrap_or_default(),

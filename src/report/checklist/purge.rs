@@ -157,15 +157,7 @@ pub fn write_file(path: &Path, expressions: &[String]) -> io::Result<()> {
     file.flush()
 }
 
-/// `text` quoted for a POSIX shell when it needs it (control characters shown as U+FFFD).
-pub fn shell_quote(text: &str) -> String {
-    let text = crate::finding::redact::sanitize(text);
-    match shlex::try_quote(&text) {
-        Ok(quoted) => quoted.into_owned(),
-        // Only a NUL byte makes quoting fail, and `sanitize` has replaced it.
-        Err(_) => format!("'{}'", text.replace('\'', "'\\''")),
-    }
-}
+pub use crate::report::escape::shell as shell_quote;
 
 #[cfg(test)]
 mod tests {
@@ -182,11 +174,5 @@ mod tests {
             "regex:\\-\\-\\-\\-\\-BEGIN\\ K\\-\\-\\-\\-\\-\\r?\\nab\\+\\/\\=\\r?\\n\\-\\-\\-\\-\\-END\\ K\\-\\-\\-\\-\\-==>***REMOVED***"
         );
         assert_eq!(expression("a==>b"), "regex:a\\=\\=\\>b==>***REMOVED***");
-    }
-
-    #[test]
-    fn quoting() {
-        assert_eq!(shell_quote("config/app.env"), "config/app.env");
-        assert_eq!(shell_quote("a b"), "'a b'");
     }
 }
