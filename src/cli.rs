@@ -9,10 +9,10 @@ use crate::report::Format;
 
 /// Find leaked credentials in files, git history and staged changes, and plan their rotation.
 ///
-/// Exit status: 0 nothing found, 1 findings, 2 error (bad arguments, unreadable input,
-/// invalid rules or config). Errors win over findings.
+/// `keyhound scan` finds them; `keyhound rules explain ID` tells what a rule looks for and
+/// how to rotate what it found.
 #[derive(Debug, Parser)]
-#[command(name = "keyhound", version, about, long_about)]
+#[command(name = "keyhound", version, about, long_about, after_long_help = TOP_AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -21,8 +21,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, directories or stdin for secrets.
+    #[command(after_long_help = SCAN_AFTER_HELP)]
     Scan(ScanArgs),
-    /// List or check detection rules.
+    /// List, explain or check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Write the rotation checklist from a saved JSON report.
@@ -33,7 +34,66 @@ pub enum Command {
     /// Install or remove the git pre-commit hook that runs `keyhound scan --staged`.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    ///
+    /// bash: `keyhound completions bash > ~/.local/share/bash-completion/completions/keyhound`;
+    /// zsh: `keyhound completions zsh > ~/.zfunc/_keyhound` (with `~/.zfunc` in `fpath`);
+    /// fish: `keyhound completions fish > ~/.config/fish/completions/keyhound.fish`;
+    /// PowerShell: `keyhound completions powershell >> $PROFILE`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of keyhound, or write one page per subcommand to DIR.
+    ///
+    /// Release archives carry the pages in `man/`; this is how they are made.
+    #[command(hide = true)]
+    Man {
+        /// Write keyhound.1 and keyhound-SUBCOMMAND.1 pages to DIR instead of printing keyhound.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
+
+/// The end of `keyhound --help`: exit status and environment.
+const TOP_AFTER_HELP: &str = "\
+Exit status:
+  0  nothing found
+  1  findings
+  2  error: bad arguments, an unreadable path or git object, an invalid rule, config or
+     baseline file. Errors win over findings.
+
+Environment:
+  NO_COLOR          any value: no colors with --color auto
+  GIT_INDEX_FILE    the index `scan --staged` reads (git sets it for `git commit -a`)
+  KEYHOUND          the binary the installed pre-commit hook runs
+  KEYHOUND_TIMINGS  any value: print how long each phase of a git scan took (stderr)
+
+`keyhound COMMAND --help` explains a command and its flags.";
+
+/// The end of `keyhound scan --help`: examples, exit status and environment.
+const SCAN_AFTER_HELP: &str = "\
+Examples:
+  keyhound scan                                  the current directory
+  keyhound scan src/ config/.env                 files and directories
+  cat build.log | keyhound scan -                stdin
+  keyhound scan --history .                      the working tree and every commit
+  keyhound scan --staged                         what the next commit will add
+  keyhound scan --range origin/main..HEAD        the commits of a pull request
+  keyhound scan . -f sarif -o keyhound.sarif     SARIF for code scanning
+  keyhound scan . --checklist ROTATION.md        also write the rotation checklist
+  keyhound scan . --min-confidence medium        fewer, surer findings
+
+Exit status:
+  0  nothing found
+  1  findings
+  2  error (bad arguments, unreadable input, invalid rules or config); wins over 1
+
+Environment:
+  NO_COLOR          any value: no colors with --color auto
+  GIT_INDEX_FILE    the index --staged reads (git sets it for `git commit -a`)
+  KEYHOUND_TIMINGS  any value: print how long each phase of a git scan took (stderr)";
 
 /// When to color output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +238,15 @@ pub struct ChecklistArgs {
     pub baseline: Option<PathBuf>,
 }
 
+/// Output formats of `rules list` and `rules explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// Text for people.
+    Human,
+    /// JSON for programs.
+    Json,
+}
+
 /// Formats of the rotation checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChecklistFormat {
@@ -248,14 +317,37 @@ pub enum HookCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List every rule: id, provider, severity, confidence.
+    /// List every rule, sorted by id: id, provider, severity, confidence.
     List {
         /// Also load the rules in FILE; repeatable.
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
-        /// Print JSON instead of a table.
-        #[arg(long)]
+        /// Output format: a table, or a JSON array (which also has each rule's name and paths).
+        #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+        /// Same as `--format json` (kept for scripts written before --format).
+        #[arg(long, hide = true, conflicts_with = "format")]
         json: bool,
+    },
+    /// Explain one rule: what it detects, its provider, severity, confidence, regex,
+    /// keywords, examples and how to rotate what it finds.
+    ///
+    /// The examples of built-in rules are fake secrets, printed as the rule file has them.
+    /// Those of a rule from `--rules FILE` are printed only with `--show-secrets` (a
+    /// user's examples may be real keys).
+    Explain {
+        /// The rule id, as in `keyhound rules list` or a finding's `rule`.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Also load the rules in FILE; repeatable.
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
+        /// Output format: text, or one JSON object.
+        #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+        /// Print the examples of rules from `--rules` files too.
+        #[arg(long)]
+        show_secrets: bool,
     },
     /// Validate rule files and run their examples through the matcher.
     Check {

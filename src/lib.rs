@@ -36,7 +36,7 @@ pub mod rules;
 pub mod source;
 pub mod user_file;
 
-use cli::{Cli, Command, RulesCommand};
+use cli::{Cli, Command, RulesCommand, RulesFormat};
 use exit::ExitStatus;
 
 /// Runs one command line.
@@ -47,10 +47,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 .map_err(|e| commands::scan::NotStarted(e.into()))?;
             commands::scan::run(config)
         }
-        Command::Rules(RulesCommand::List { rules, json }) => commands::rules::list(&rules, json),
+        Command::Rules(RulesCommand::List {
+            rules,
+            format,
+            json,
+        }) => commands::rules::list(&rules, if json { RulesFormat::Json } else { format }),
+        Command::Rules(RulesCommand::Explain {
+            id,
+            rules,
+            format,
+            show_secrets,
+        }) => commands::rules::explain(&id, &rules, format, show_secrets),
         Command::Rules(RulesCommand::Check { files }) => commands::rules::check(&files),
         Command::Checklist(args) => commands::checklist::run(args),
         Command::Baseline(command) => commands::baseline::run(command),
         Command::Hook(command) => commands::hook::run(command),
+        Command::Completions { shell } => commands::completions::completions(shell),
+        Command::Man { dir } => commands::completions::man(dir.as_deref()),
     }
 }

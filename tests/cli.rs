@@ -36,7 +36,8 @@ fn help_documents_every_scan_flag_and_exit_codes() {
     }
     let top = env.run(&["--help"]);
     assert!(
-        top.stdout.contains("0 nothing found, 1 findings, 2 error"),
+        top.stdout
+            .contains("Exit status:\n  0  nothing found\n  1  findings\n  2  error"),
         "{}",
         top.stdout
     );

@@ -111,6 +111,14 @@ impl Checksum {
             _ => return None,
         })
     }
+
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Checksum::GithubCrc32 => "github-crc32",
+            Checksum::Jwt => "jwt",
+        }
+    }
 }
 
 /// Who issued a secret, and how to rotate it.
