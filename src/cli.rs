@@ -150,9 +150,10 @@ pub struct ScanArgs {
     #[arg(long, short = 'L')]
     pub follow: bool,
 
-    /// Skip files larger than SIZE (bytes, or with K, M, G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "64M")]
-    pub max_file_size: String,
+    /// Skip files larger than SIZE (bytes, or with K, M, G suffix) [default: 64M, or
+    /// max_file_size from the config file].
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
 
     /// How deep to decode encoded segments (base64, hex, percent, JSON escapes, entities)
     /// and scan their content: 1 decodes segments of the file, 2 also segments inside

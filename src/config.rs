@@ -1,10 +1,12 @@
-//! Turns parsed arguments into one validated [`ScanConfig`]: sizes parsed, paths
-//! checked, colors decided. Nothing after this module sees clap.
+//! Turns parsed arguments and the config file into one validated [`ScanConfig`]: sizes
+//! parsed, paths checked, colors decided, `.keyhound.toml` merged with explicit flags
+//! winning. Nothing after this module sees clap or reads the config file.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::cli::{ColorChoice, ConfidenceArg, ScanArgs};
+use crate::config_file::{Allowlist, ConfigFileError, RuleAdjustments, Settings};
 use crate::report::Format;
 use crate::rules::Confidence;
 use crate::source::filesystem::WalkOptions;
@@ -18,15 +20,19 @@ pub struct ScanConfig {
     pub show_secrets: bool,
     /// Findings below this confidence are not reported (`--min-confidence`).
     pub min_confidence: Confidence,
+    /// `--rules` files, then the config file's `rules`.
     pub rule_files: Vec<PathBuf>,
+    /// The config file's `disable`, `[severity]` and `min_entropy`.
+    pub rule_adjustments: RuleAdjustments,
+    /// The config file's `[allowlist]` (and `exclude`, for git findings).
+    pub allowlist: Allowlist,
     pub walk: WalkOptions,
+    /// `--max-file-size`, else the config file's `max_file_size`, else 64 MiB.
     pub max_file_size: u64,
     /// `--decode-depth`: nesting depth of decoding, 0 for none.
     pub decode_depth: u8,
     pub color: bool,
     pub quiet: bool,
-    /// `--config FILE`, else `.keyhound.toml` at the scan root if present.
-    pub config_file: Option<PathBuf>,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub checklist: Option<PathBuf>,
@@ -93,14 +99,15 @@ pub enum GitMode {
     Range(String),
 }
 
-impl ScanConfig {
-    /// The directory that relative settings (config file, ignore files) are found in.
-    pub fn root(&self) -> PathBuf {
-        match &self.inputs {
-            Inputs::Paths(paths) if paths.len() == 1 && paths[0].is_dir() => paths[0].clone(),
-            Inputs::Git { repo, .. } => repo.clone(),
-            _ => PathBuf::from("."),
-        }
+/// The size limit when neither `--max-file-size` nor the config file sets one.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// The directory that relative settings (config file, ignore files) are found in.
+fn root_of(inputs: &Inputs) -> PathBuf {
+    match inputs {
+        Inputs::Paths(paths) if paths.len() == 1 && paths[0].is_dir() => paths[0].clone(),
+        Inputs::Git { repo, .. } => repo.clone(),
+        _ => PathBuf::from("."),
     }
 }
 
@@ -121,12 +128,18 @@ pub enum ConfigError {
     Since(String),
     #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
     NotScannable(String, &'static str),
+    /// `.keyhound.toml` (or `--config FILE`) cannot be read or is invalid.
+    #[error(transparent)]
+    File(#[from] ConfigFileError),
 }
 
 impl ScanConfig {
-    /// Validates `args`.
-    pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
-        let max_file_size = parse_size(&args.max_file_size)?;
+    /// Validates `args`, reads the config file (`--config FILE`, else `.keyhound.toml` at
+    /// the scan root if present) and merges the two: a flag given on the command line wins
+    /// over the file, the file over the built-in default; lists (rule files, excludes) are
+    /// joined. This is the only place either source is read.
+    pub fn resolve(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
+        let explicit_size = args.max_file_size.as_deref().map(parse_size).transpose()?;
         if let Some(since) = &args.since {
             if crate::date::looks_like_date(since) && crate::date::parse_date(since).is_none() {
                 return Err(ConfigError::Since(since.clone()));
@@ -191,6 +204,9 @@ impl ScanConfig {
         };
         let asked = args.threads.unwrap_or(0);
         let threads = asked.min(max_threads());
+        let settings = Settings::load(args.config.as_deref(), &root_of(&inputs))?;
+        let mut rule_files = args.rules;
+        rule_files.extend(settings.rule_files);
         Ok(ScanConfig {
             threads_capped_from: (threads < asked).then_some(asked),
             inputs,
@@ -202,18 +218,21 @@ impl ScanConfig {
                 ConfidenceArg::Medium => Confidence::Medium,
                 ConfidenceArg::High => Confidence::High,
             },
-            rule_files: args.rules,
+            rule_files,
+            rule_adjustments: settings.rules,
+            allowlist: settings.allowlist,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
                 threads,
-                exclude: Vec::new(),
+                exclude: settings.exclude,
             },
-            max_file_size,
+            max_file_size: explicit_size
+                .or(settings.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
             decode_depth: args.decode_depth,
             color,
             quiet: args.quiet,
-            config_file: args.config,
             baseline: args.baseline,
             write_baseline: args.write_baseline,
             checklist: args.checklist,

@@ -2,10 +2,11 @@
 //!
 //! The file is read once, before the rules are loaded, and validated completely: a value
 //! that cannot be used is an error naming the file, the line and the reason, because a
-//! silently ignored setting in a security tool is worse than a failed run. Settings then
-//! act at three points of a scan: [`Settings::apply_to`] (what to read),
-//! [`Settings::adjust_rules`] (how to match) and [`Settings::is_allowlisted`] (what to
-//! report).
+//! silently ignored setting in a security tool is worse than a failed run. The settings
+//! are merged with the command line once, in [`crate::config::ScanConfig::resolve`]
+//! (explicit flags win); from there they act at three points of a scan: what to read
+//! (rule files, excludes, the size limit), how to match ([`RuleAdjustments`]) and what
+//! to report ([`Allowlist`]).
 //!
 //! An example with every key:
 //!
@@ -33,17 +34,13 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{self, ScanConfig};
+use crate::config;
 use crate::finding::{redact, Finding};
 use crate::provenance::Provenance;
 use crate::rules::{RuleSet, Severity};
 
 /// The file looked for at the scan root when `--config` is not given.
 pub const FILE_NAME: &str = ".keyhound.toml";
-
-/// The `--max-file-size` default; the config file's value applies only when the command
-/// line still has it (clap does not tell an explicit `--max-file-size 64M` from the default).
-const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
 /// The file as written. Every key is optional; unknown keys are errors.
 #[derive(Debug, Default, Deserialize)]
@@ -99,24 +96,46 @@ struct Located<T> {
     line: usize,
 }
 
-/// Settings read from `.keyhound.toml` (or `--config FILE`), validated.
+/// Settings read from `.keyhound.toml` (or `--config FILE`), validated. They are merged
+/// with the command line once, in [`crate::config::ScanConfig::resolve`]; nothing after
+/// that reads the file.
 #[derive(Debug, Default)]
 pub struct Settings {
-    /// The file the settings came from (`None`: no file, defaults).
+    /// Extra rule files, resolved against the config file's directory.
+    pub rule_files: Vec<PathBuf>,
+    /// Gitignore-style globs never scanned (the walker's copy; git findings are dropped
+    /// through [`Allowlist`]).
+    pub exclude: Vec<String>,
+    /// `max_file_size`, in bytes; `--max-file-size` wins when given.
+    pub max_file_size: Option<u64>,
+    /// `disable`, `[severity]` and `min_entropy`.
+    pub rules: RuleAdjustments,
+    /// `[allowlist]`, and `exclude` for findings of git sources.
+    pub allowlist: Allowlist,
+}
+
+/// Changes the config file makes to the rule set: rules turned off, severities and the
+/// entropy threshold of generic rules. Applied when the rule set is built, because only
+/// then are unknown rule ids known.
+#[derive(Debug, Clone, Default)]
+pub struct RuleAdjustments {
+    /// The file the adjustments came from, for errors (`None`: no file).
     origin: Option<PathBuf>,
-    /// The scan root, which relative path globs are matched from.
-    root: PathBuf,
-    rule_files: Vec<PathBuf>,
     disable: Vec<Located<String>>,
     severity: Vec<(Located<String>, Severity)>,
-    exclude: Vec<String>,
-    /// `exclude` compiled, for findings of git sources (the walker has its own copy).
-    excluded: Option<Gitignore>,
+    min_entropy: Option<f64>,
+}
+
+/// Findings not to report: by fingerprint, by a regex on the secret, or by path.
+#[derive(Debug, Clone, Default)]
+pub struct Allowlist {
+    /// The scan root, which relative path globs are matched from.
+    root: PathBuf,
     fingerprints: HashSet<String>,
     regexes: Vec<Regex>,
     paths: Option<Gitignore>,
-    max_file_size: Option<u64>,
-    min_entropy: Option<f64>,
+    /// `exclude` compiled, for findings of git sources (the walker has its own copy).
+    excluded: Option<Gitignore>,
 }
 
 /// A configuration file that cannot be used; names the file, and the line where there is one.
@@ -147,10 +166,9 @@ impl Settings {
                     root.join(FILE_NAME)
                 };
                 if !path.is_file() {
-                    return Ok(Settings {
-                        root: root.to_path_buf(),
-                        ..Settings::default()
-                    });
+                    let mut settings = Settings::default();
+                    settings.allowlist.root = root.to_path_buf();
+                    return Ok(settings);
                 }
                 path
             }
@@ -182,9 +200,11 @@ impl Settings {
         };
         let base = path.parent().unwrap_or(Path::new(""));
         let mut settings = Settings {
-            origin: Some(path.to_path_buf()),
-            root: root.to_path_buf(),
-            disable: syntax.disable.iter().map(locate).collect(),
+            rules: RuleAdjustments {
+                origin: Some(path.to_path_buf()),
+                disable: syntax.disable.iter().map(locate).collect(),
+                ..RuleAdjustments::default()
+            },
             ..Settings::default()
         };
         for file in &syntax.rules {
@@ -208,11 +228,10 @@ impl Settings {
                 value: id.clone(),
                 line: line_of(text, level.span().start),
             };
-            settings.severity.push((id, severity));
+            settings.rules.severity.push((id, severity));
         }
-        settings.excluded = glob_matcher(&syntax.exclude, "exclude", &invalid)?;
         settings.exclude = syntax.exclude.iter().map(|g| g.get_ref().clone()).collect();
-        settings.load_allowlist(&syntax.allowlist, &invalid)?;
+        settings.allowlist = Allowlist::load(&syntax.allowlist, &syntax.exclude, root, &invalid)?;
         if let Some(size) = &syntax.max_file_size {
             let bytes = config::parse_size(size.get_ref()).map_err(|_| {
                 let message = format!(
@@ -229,54 +248,17 @@ impl Settings {
                 let message = format!("min_entropy {value} must be between 0 and 8");
                 return Err(invalid(entropy.span().start, message));
             }
-            settings.min_entropy = Some(value);
+            settings.rules.min_entropy = Some(value);
         }
         Ok(settings)
     }
+}
 
-    /// Validates and compiles `[allowlist]`.
-    fn load_allowlist(
-        &mut self,
-        allow: &AllowlistSyntax,
-        invalid: &dyn Fn(usize, String) -> ConfigFileError,
-    ) -> Result<(), ConfigFileError> {
-        for fp in &allow.fingerprints {
-            let value = fp.get_ref().to_ascii_lowercase();
-            if value.len() != 32 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
-                let message = format!(
-                    "allowlist fingerprint {} is not 32 hexadecimal characters",
-                    redact::quoted(fp.get_ref())
-                );
-                return Err(invalid(fp.span().start, message));
-            }
-            self.fingerprints.insert(value);
-        }
-        for pattern in &allow.regexes {
-            let regex = Regex::new(pattern.get_ref()).map_err(|e| {
-                let message = format!("allowlist regex does not compile: {e}");
-                invalid(pattern.span().start, message)
-            })?;
-            self.regexes.push(regex);
-        }
-        self.paths = glob_matcher(&allow.paths, "allowlist.paths", invalid)?;
-        Ok(())
-    }
-
-    /// Applies settings that change what is read: extra rule files, excluded globs and the
-    /// size limit (only where the command line kept the default of 64M).
-    pub fn apply_to(&self, config: &mut ScanConfig) {
-        config.rule_files.extend(self.rule_files.iter().cloned());
-        config.walk.exclude.extend(self.exclude.iter().cloned());
-        if let Some(size) = self.max_file_size {
-            if config.max_file_size == DEFAULT_MAX_FILE_SIZE {
-                config.max_file_size = size;
-            }
-        }
-    }
-
+impl RuleAdjustments {
     /// Disables rules, changes severities and sets the entropy threshold of generic rules.
-    /// A rule id that names no rule is an error (a typo would otherwise disable nothing).
-    pub fn adjust_rules(&self, rules: &mut RuleSet) -> Result<(), ConfigFileError> {
+    /// A rule id that names no rule is an error naming the file and line (a typo would
+    /// otherwise disable nothing).
+    pub fn apply(&self, rules: &mut RuleSet) -> Result<(), ConfigFileError> {
         let ids: Vec<String> = self.disable.iter().map(|d| d.value.clone()).collect();
         let unknown = rules.disable(&ids);
         if let Some(id) = unknown.first() {
@@ -307,9 +289,57 @@ impl Settings {
         Ok(())
     }
 
+    fn invalid(&self, line: usize, message: String) -> ConfigFileError {
+        ConfigFileError::Invalid {
+            file: self
+                .origin
+                .as_deref()
+                .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string()),
+            line,
+            message,
+        }
+    }
+}
+
+impl Allowlist {
+    /// Validates and compiles `[allowlist]` and the `exclude` globs; paths are matched
+    /// relative to `root`.
+    fn load(
+        allow: &AllowlistSyntax,
+        exclude: &[Spanned<String>],
+        root: &Path,
+        invalid: &dyn Fn(usize, String) -> ConfigFileError,
+    ) -> Result<Allowlist, ConfigFileError> {
+        let mut list = Allowlist {
+            root: root.to_path_buf(),
+            excluded: glob_matcher(exclude, "exclude", invalid)?,
+            ..Allowlist::default()
+        };
+        for fp in &allow.fingerprints {
+            let value = fp.get_ref().to_ascii_lowercase();
+            if value.len() != 32 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+                let message = format!(
+                    "allowlist fingerprint {} is not 32 hexadecimal characters",
+                    redact::quoted(fp.get_ref())
+                );
+                return Err(invalid(fp.span().start, message));
+            }
+            list.fingerprints.insert(value);
+        }
+        for pattern in &allow.regexes {
+            let regex = Regex::new(pattern.get_ref()).map_err(|e| {
+                let message = format!("allowlist regex does not compile: {e}");
+                invalid(pattern.span().start, message)
+            })?;
+            list.regexes.push(regex);
+        }
+        list.paths = glob_matcher(&allow.paths, "allowlist.paths", invalid)?;
+        Ok(list)
+    }
+
     /// Whether a finding is allowlisted by fingerprint, by a regex on its secret, or by
     /// path (`[allowlist] paths`, and `exclude` for git sources, which the walker does not see).
-    pub fn is_allowlisted(&self, finding: &Finding) -> bool {
+    pub fn contains(&self, finding: &Finding) -> bool {
         self.fingerprints.contains(&finding.fingerprint)
             // The secret is matched in memory only; it is never printed from here.
             || self.regexes.iter().any(|r| r.is_match(finding.secret.expose()))
@@ -339,17 +369,6 @@ impl Settings {
         matcher
             .matched_path_or_any_parents(relative, false)
             .is_ignore()
-    }
-
-    fn invalid(&self, line: usize, message: String) -> ConfigFileError {
-        ConfigFileError::Invalid {
-            file: self
-                .origin
-                .as_deref()
-                .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string()),
-            line,
-            message,
-        }
     }
 }
 
@@ -423,15 +442,18 @@ mod tests {
              regexes = ['^sk_test_']\npaths = [\"tests/\"]\n",
         )
         .expect("valid");
-        assert_eq!(s.disable[0].value, "x-y");
-        assert_eq!(s.disable[0].line, 1);
+        assert_eq!(s.rules.disable[0].value, "x-y");
+        assert_eq!(s.rules.disable[0].line, 1);
         assert_eq!(s.exclude, ["vendor/"]);
         assert_eq!(s.max_file_size, Some(1024));
-        assert_eq!(s.min_entropy, Some(4.5));
-        assert_eq!(s.severity[0].1, Severity::Low);
-        assert_eq!(s.severity[0].0.line, 6);
-        assert!(s.fingerprints.contains("0123456789abcdef0123456789abcdef"));
-        assert!(s.paths.is_some());
+        assert_eq!(s.rules.min_entropy, Some(4.5));
+        assert_eq!(s.rules.severity[0].1, Severity::Low);
+        assert_eq!(s.rules.severity[0].0.line, 6);
+        let allow = &s.allowlist;
+        assert!(allow
+            .fingerprints
+            .contains("0123456789abcdef0123456789abcdef"));
+        assert!(allow.paths.is_some() && allow.excluded.is_some());
     }
 
     #[test]

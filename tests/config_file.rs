@@ -214,6 +214,70 @@ fn max_file_size_applies_unless_given_on_the_command_line() {
     assert_eq!(list.len(), 2);
 }
 
+/// Regression: `--max-file-size 64M` is also the built-in default, and the file's value
+/// used to win over it because the two could not be told apart.
+#[test]
+fn explicit_flag_equal_to_the_default_beats_the_config_file() {
+    let env = two_secrets();
+    env.write(".keyhound.toml", "max_file_size = \"20\"\n");
+    let (run, list) = scan_json(&env, &["--max-file-size", "64M"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        rules_of(&list),
+        [
+            ("billing.env", "stripe-live-secret-key"),
+            ("src/config.py", "github-classic-pat")
+        ]
+    );
+    assert!(!run.stderr.contains("skipped"), "{}", run.stderr);
+}
+
+/// A one-rule file for `prefix` tokens (`PREFIX-` and 16 lowercase letters or digits).
+fn prefix_rule(id: &str, prefix: &str) -> String {
+    format!(
+        r#"
+[[provider]]
+id = "{id}"
+name = "{id}"
+revoke_url = "https://{id}.test/keys"
+docs_url = "https://{id}.test/docs"
+steps = ["Revoke it."]
+
+[[rule]]
+id = "{id}-key"
+name = "{id} key"
+provider = "{id}"
+severity = "high"
+confidence = "high"
+keywords = ["{prefix}-"]
+regex = '({prefix}-[0-9a-z]{{16}})'
+examples = ["{prefix}-7f3k9q2m8x4w1z6v"]
+negative_examples = ["{prefix}-short"]
+"#
+    )
+}
+
+#[test]
+fn rule_files_from_flags_and_config_are_both_loaded() {
+    let env = TestEnv::new();
+    env.write(
+        "src/app.txt",
+        "a = ACME-7f3k9q2m8x4w1z6v
+b = BETA-q2m8x4w1z6v7f3k9
+",
+    );
+    env.write("rules/acme.toml", prefix_rule("acme", "ACME"));
+    env.write("rules/beta.toml", prefix_rule("beta", "BETA"));
+    // The scan root is `src`, so its `.keyhound.toml` applies.
+    env.write("src/.keyhound.toml", "rules = [\"../rules/beta.toml\"]\n");
+    let (run, list) = scan_json(&env, &["--rules", "rules/acme.toml", "src"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        rules_of(&list),
+        [("src/app.txt", "acme-key"), ("src/app.txt", "beta-key")]
+    );
+}
+
 #[test]
 fn min_entropy_applies_to_generic_rules() {
     let env = TestEnv::new();

@@ -27,7 +27,8 @@ fn run_check(mut args: ScanArgs) -> anyhow::Result<ExitStatus> {
     if args.baseline.is_none() && Path::new(BASELINE_FILE).is_file() {
         args.baseline = Some(BASELINE_FILE.into());
     }
-    let status = super::scan::run(ScanConfig::from_args(args)?)?;
+    let config = ScanConfig::resolve(args).map_err(|e| super::scan::NotStarted(e.into()))?;
+    let status = super::scan::run(config)?;
     if status == ExitStatus::Findings {
         let what = if files {
             "the files to be committed contain"

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use crate::baseline;
 use crate::config::{Inputs, ScanConfig};
-use crate::config_file::Settings;
+use crate::config_file::Allowlist;
 use crate::exit::ExitStatus;
 use crate::finding::allow::{Form, Suppressed};
 use crate::matcher::Matcher;
@@ -27,14 +27,12 @@ use crate::source::stdin;
 pub struct NotStarted(pub anyhow::Error);
 
 /// Runs a scan and writes its reports; returns the exit status.
-pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
+pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
     let not_started = |e: anyhow::Error| NotStarted(e);
-    let settings = Settings::load(config.config_file.as_deref(), &config.root())
-        .map_err(|e| not_started(e.into()))?;
-    settings.apply_to(&mut config);
     let mut rules = RuleSet::with_files(&config.rule_files).map_err(|e| not_started(e.into()))?;
-    settings
-        .adjust_rules(&mut rules)
+    config
+        .rule_adjustments
+        .apply(&mut rules)
         .map_err(|e| not_started(e.into()))?;
     // Read before scanning, so that a bad baseline fails fast.
     let known = config
@@ -76,7 +74,7 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     outcome
         .findings
         .retain(|f| f.confidence >= config.min_confidence);
-    let mut suppressed = suppress_allowed(&mut outcome, &settings);
+    let mut suppressed = suppress_allowed(&mut outcome, &config.allowlist);
     // Written before filtering: the new baseline records every current finding.
     if let Some(path) = &config.write_baseline {
         baseline::write(path, &outcome.findings)?;
@@ -126,16 +124,16 @@ pub fn run(mut config: ScanConfig) -> anyhow::Result<ExitStatus> {
     ))
 }
 
-/// Drops findings with an allow marker or allowlisted in the settings; returns how many
+/// Drops findings with an allow marker or in the config file's allowlist; returns how many
 /// by form, for the summary.
-fn suppress_allowed(outcome: &mut Outcome, settings: &Settings) -> Suppressed {
+fn suppress_allowed(outcome: &mut Outcome, allowlist: &Allowlist) -> Suppressed {
     let mut suppressed = Suppressed::default();
     outcome.findings.retain(|f| {
         if let Some(allow) = f.allow.as_ref().filter(|a| a.covers(&f.rule_id)) {
             suppressed.add(allow.form, 1);
             return false;
         }
-        if settings.is_allowlisted(f) {
+        if allowlist.contains(f) {
             suppressed.add(Form::ConfigAllowlist, 1);
             return false;
         }
