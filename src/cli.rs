@@ -22,7 +22,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files, directories or stdin for secrets.
     #[command(after_long_help = SCAN_AFTER_HELP)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List, explain or check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -104,6 +104,15 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A finding severity, as given to `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
 /// A finding confidence level, as given to `--min-confidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ConfidenceArg {
@@ -172,6 +181,61 @@ pub struct ScanArgs {
     /// No progress display, no warnings, no summary on stderr (errors still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Scan only files whose path matches GLOB (gitignore syntax, as in .keyhoundignore); repeatable.
+    ///
+    /// Paths are matched relative to the scan root, or to the repository with --history,
+    /// --staged and --range, in every commit. `*.env` matches at any depth, `src/` a
+    /// directory and everything below it, `/config/*.yml` only at the root. Directories
+    /// are still entered, so `--include '*.env'` finds every `.env` file.
+    #[arg(long, value_name = "GLOB", help_heading = "Filters")]
+    pub include: Vec<String>,
+
+    /// Do not scan paths matching GLOB (gitignore syntax, as in .keyhoundignore); repeatable.
+    ///
+    /// Matched like --include, and it wins over it. In --history a blob is left out only
+    /// when every path it appears at is excluded. Applies with --no-ignore too; the config
+    /// file's `exclude` adds to it.
+    #[arg(long, value_name = "GLOB", help_heading = "Filters")]
+    pub exclude: Vec<String>,
+
+    /// Run only the rules whose id matches ID, a rule id or a glob ('aws-*'); repeatable.
+    ///
+    /// Rules the selected ones require (a key id that must sit next to its secret) run too.
+    /// A pattern that matches no rule is an error.
+    #[arg(long, value_name = "ID", help_heading = "Filters")]
+    pub enable_rule: Vec<String>,
+
+    /// Do not run the rules whose id matches ID, a rule id or a glob ('generic-*'); repeatable.
+    ///
+    /// Wins over --enable-rule; rules that require a disabled rule are disabled too. A
+    /// pattern that matches no rule is an error.
+    #[arg(long, value_name = "ID", help_heading = "Filters")]
+    pub disable_rule: Vec<String>,
+
+    /// Fail (exit status 1) only for findings of at least this severity.
+    ///
+    /// Findings below it are still reported in every format, but do not change the exit
+    /// status. Default: every finding fails the run.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEVERITY",
+        help_heading = "Exit status"
+    )]
+    pub fail_on: Option<SeverityArg>,
+
+    /// The exit status when findings fail the run: 0 to 125 except 2 [default: 1].
+    ///
+    /// 0 reports findings without failing. 2 is not allowed: it means an error, and a CI
+    /// step could no longer tell an incomplete scan from a finding.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u8).range(0..=125),
+        help_heading = "Exit status"
+    )]
+    pub exit_code: Option<u8>,
 
     /// Also scan every blob reachable from any ref in the repository's history, and
     /// commit and annotated tag messages; each place a secret is (or was) is reported.

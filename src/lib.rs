@@ -43,7 +43,7 @@ use exit::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => {
-            let config = config::ScanConfig::resolve(args)
+            let config = config::ScanConfig::resolve(*args)
                 .map_err(|e| commands::scan::NotStarted(e.into()))?;
             commands::scan::run(config)
         }

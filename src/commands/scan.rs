@@ -34,6 +34,10 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         .rule_adjustments
         .apply(&mut rules)
         .map_err(|e| not_started(e.into()))?;
+    config
+        .rule_selection
+        .apply(&mut rules)
+        .map_err(|e| not_started(e.into()))?;
     // Read before scanning, so that a bad baseline fails fast.
     let known = config
         .baseline
@@ -118,9 +122,27 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         report::human::write_summary(&outcome, &opts, &mut summary)?;
         messages.warn_raw(&String::from_utf8_lossy(&summary));
     }
+    let failing = match config.fail_on {
+        Some(level) => outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity >= level)
+            .count(),
+        None => outcome.findings.len(),
+    };
+    if let Some(level) = config.fail_on {
+        let below = outcome.findings.len() - failing;
+        if below > 0 {
+            messages.warn_raw(&format!(
+                "keyhound: {below} of {} findings are below --fail-on {level} and do not fail the run",
+                outcome.findings.len()
+            ));
+        }
+    }
     Ok(ExitStatus::for_scan(
-        outcome.findings.len(),
+        failing,
         messages.failed(),
+        config.findings_code,
     ))
 }
 

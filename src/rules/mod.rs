@@ -7,6 +7,7 @@
 
 pub mod builtin;
 pub mod paths;
+pub mod select;
 pub mod syntax;
 
 use std::collections::{HashMap, HashSet};

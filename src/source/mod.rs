@@ -3,6 +3,7 @@
 
 pub mod filesystem;
 pub mod git;
+pub mod path_filter;
 pub mod stdin;
 
 /// How many leading bytes are checked for a NUL to call a blob binary.
