@@ -137,6 +137,8 @@ pub enum ConfigError {
     Since(String),
     #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
     NotScannable(String, &'static str),
+    #[error("--include and --exclude select paths, and standard input has none; drop them, or scan files")]
+    GlobsOnStdin,
     #[error("--exit-code {0}: 2 is the exit status for errors; use 0 (report without failing), 1, or 3 to 125")]
     ExitCode(u8),
     /// An `--include`/`--exclude` glob that does not parse.
@@ -195,6 +197,9 @@ impl ScanConfig {
         } else if args.paths.iter().any(|p| p.as_os_str() == "-") {
             if args.paths.len() > 1 {
                 return Err(ConfigError::StdinWithPaths);
+            }
+            if !args.include.is_empty() || !args.exclude.is_empty() {
+                return Err(ConfigError::GlobsOnStdin);
             }
             Inputs::Stdin
         } else {

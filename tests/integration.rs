@@ -11,6 +11,7 @@ mod cli;
 mod config_file;
 mod credential_files;
 mod decode;
+mod filters;
 mod frameworks;
 mod git;
 mod help;
