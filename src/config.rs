@@ -243,7 +243,13 @@ impl ScanConfig {
         };
         let mut exclude = flag_globs("--exclude", &args.exclude);
         exclude.extend(flag_globs("the config file's exclude:", &settings.exclude));
-        let paths = PathFilter::new(&flag_globs("--include", &args.include), &exclude)?;
+        // --include replaces the config file's include; excludes add up.
+        let include = if args.include.is_empty() {
+            flag_globs("the config file's include:", &settings.include)
+        } else {
+            flag_globs("--include", &args.include)
+        };
+        let paths = PathFilter::new(&include, &exclude)?;
         let mut rule_files = args.rules;
         rule_files.extend(settings.rule_files);
         Ok(ScanConfig {
@@ -261,12 +267,15 @@ impl ScanConfig {
             rule_adjustments: settings.rules,
             allowlist: settings.allowlist,
             rule_selection,
-            fail_on: args.fail_on.map(|s| match s {
-                SeverityArg::Critical => Severity::Critical,
-                SeverityArg::High => Severity::High,
-                SeverityArg::Medium => Severity::Medium,
-                SeverityArg::Low => Severity::Low,
-            }),
+            fail_on: args
+                .fail_on
+                .map(|s| match s {
+                    SeverityArg::Critical => Severity::Critical,
+                    SeverityArg::High => Severity::High,
+                    SeverityArg::Medium => Severity::Medium,
+                    SeverityArg::Low => Severity::Low,
+                })
+                .or(settings.fail_on),
             findings_code,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,

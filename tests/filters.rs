@@ -575,3 +575,59 @@ fn exit_code_changes_the_findings_status_but_not_errors() {
     let run = env.run(&["scan", "--range", "HEAD", "--exit-code", "5", "."]);
     assert_eq!(run.code, 5, "{}", run.stderr);
 }
+
+#[test]
+fn config_file_include_and_fail_on_apply_unless_the_flags_are_given() {
+    let env = TestEnv::new();
+    tree(&env);
+    env.write(
+        ".keyhound.toml",
+        "include = [\"src/\"]\nexclude = [\"db.py\"]\nfail_on = \"critical\"\n",
+    );
+    // Only src/, without db.py; the high AWS finding is below critical.
+    let (run, keys) = scan(&env, &["."]);
+    assert_eq!(
+        (run.code, &keys[..]),
+        (0, &[aws_src()][..]),
+        "{}",
+        run.stderr
+    );
+    // --include replaces the file's include; the excludes add up; --fail-on wins.
+    let (run, keys) = scan(
+        &env,
+        &[
+            "--include",
+            "*.py",
+            "--exclude",
+            "vendor/",
+            "--fail-on",
+            "high",
+            ".",
+        ],
+    );
+    assert_eq!((run.code, &keys[..]), (1, &[aws_src()][..]));
+    let (run, keys) = scan(&env, &["--include", "app/", "."]);
+    assert_eq!((run.code, &keys[..]), (1, &[stripe()][..]));
+    // The same settings in history.
+    env.git_init();
+    env.commit_all("all", "2024-01-01T00:00:00Z");
+    let (run, keys) = scan(&env, &["--history", "."]);
+    assert_eq!(
+        (run.code, &keys[..]),
+        (0, &[aws_src()][..]),
+        "{}",
+        run.stderr
+    );
+    // Invalid values name the file and line.
+    env.write(".keyhound.toml", "\nfail_on = \"urgent\"\n");
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(
+            // The value is redacted like any value in the file: it may be a misplaced secret.
+            "keyhound: error: .keyhound.toml: line 2: fail_on \"********\" is not one of critical, high, medium, low"
+        ),
+        "{}",
+        run.stderr
+    );
+}
