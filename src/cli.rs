@@ -59,8 +59,8 @@ pub enum Command {
 /// The end of `keyhound --help`: exit status and environment.
 const TOP_AFTER_HELP: &str = "\
 Exit status:
-  0  nothing found
-  1  findings
+  0  nothing found (or only findings below `scan --fail-on`)
+  1  findings (`scan --exit-code N` changes it)
   2  error: bad arguments, an unreadable path or git object, an invalid rule, config or
      baseline file. Errors win over findings.
 
@@ -84,10 +84,14 @@ Examples:
   keyhound scan . -f sarif -o keyhound.sarif     SARIF for code scanning
   keyhound scan . --checklist ROTATION.md        also write the rotation checklist
   keyhound scan . --min-confidence medium        fewer, surer findings
+  keyhound scan . --exclude vendor/              skip paths (gitignore globs; repeatable)
+  keyhound scan --history . --include 'deploy/'  only these paths, in every commit
+  keyhound scan . --disable-rule 'generic-*'     provider rules only
+  keyhound scan . --fail-on high                 report everything, fail on high and critical
 
 Exit status:
-  0  nothing found
-  1  findings
+  0  nothing found, or only findings below --fail-on
+  1  findings (or the N of --exit-code N)
   2  error (bad arguments, unreadable input, invalid rules or config); wins over 1
 
 Environment:
@@ -221,7 +225,7 @@ pub struct ScanArgs {
         long,
         value_enum,
         value_name = "SEVERITY",
-        help_heading = "Exit status"
+        help_heading = "When the run fails"
     )]
     pub fail_on: Option<SeverityArg>,
 
@@ -233,7 +237,7 @@ pub struct ScanArgs {
         long,
         value_name = "N",
         value_parser = clap::value_parser!(u8).range(0..=125),
-        help_heading = "Exit status"
+        help_heading = "When the run fails"
     )]
     pub exit_code: Option<u8>,
 
