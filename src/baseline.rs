@@ -41,10 +41,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::BaselineStatus;
-use crate::finding::{redact, Finding};
+use crate::finding::{redact, Finding, Outcome};
 use crate::messages::Messages;
-use crate::pipeline::Outcome;
 
 /// Version of the file format; a file with another version is refused.
 pub const BASELINE_VERSION: u32 = 1;
@@ -61,6 +59,32 @@ pub struct Baseline {
     pub entries: Vec<Entry>,
 }
 
+/// What a team decided about a baselined secret (`status` in the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Known, not yet handled.
+    Open,
+    /// Revoked and replaced at the provider.
+    Rotated,
+    /// Not a secret.
+    FalsePositive,
+    /// A real secret the team accepts (e.g. a test-only key).
+    Accepted,
+}
+
+impl Status {
+    /// The status as written in the file and on the command line (`false-positive`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Rotated => "rotated",
+            Status::FalsePositive => "false-positive",
+            Status::Accepted => "accepted",
+        }
+    }
+}
+
 /// One distinct secret (fingerprint and rule) and where it was found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,7 +94,7 @@ pub struct Entry {
     pub provider: String,
     /// The redacted secret, never the secret itself.
     pub redacted: String,
-    pub status: BaselineStatus,
+    pub status: Status,
     /// When the status was last set (YYYY-MM-DD, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_date: Option<String>,
@@ -196,7 +220,7 @@ impl Baseline {
                     provider: f.provider_id.clone(),
                     // Always redacted, whatever --show-secrets says: the file gets committed.
                     redacted: f.secret.redacted(),
-                    status: BaselineStatus::Open,
+                    status: Status::Open,
                     status_date: None,
                     note: None,
                     locations: Vec::new(),
@@ -212,7 +236,7 @@ impl Baseline {
                         entry.status_date.clone_from(&old.status_date);
                         entry.note.clone_from(&old.note);
                     }
-                    None if old.status != BaselineStatus::Open => {
+                    None if old.status != Status::Open => {
                         entries.insert(key, old.clone());
                     }
                     None => {}
@@ -245,7 +269,7 @@ impl Baseline {
         &mut self,
         file: &Path,
         prefix: &str,
-        status: BaselineStatus,
+        status: Status,
         note: Option<&str>,
         date: &str,
     ) -> Result<String, BaselineError> {
@@ -288,14 +312,6 @@ impl Baseline {
         Ok(fingerprint)
     }
 
-    /// The status recorded for a fingerprint, and when it was set (for the checklist).
-    pub fn status_of(&self, fingerprint: &str) -> Option<(BaselineStatus, Option<&str>)> {
-        self.entries
-            .iter()
-            .find(|e| e.fingerprint == fingerprint)
-            .map(|e| (e.status, e.status_date.as_deref()))
-    }
-
     /// Removes findings already in the baseline; reports recurrences of rotated secrets
     /// through `messages`. Returns how many findings were suppressed.
     pub fn filter(&self, outcome: &mut Outcome, messages: &Messages) -> usize {
@@ -327,12 +343,12 @@ impl Baseline {
             .iter()
             .filter(|e| e.fingerprint == f.fingerprint)
         {
-            if e.status == BaselineStatus::FalsePositive
+            if e.status == Status::FalsePositive
                 || (e.rule == f.rule_id && e.locations.iter().any(same_place))
             {
                 return Verdict::Known;
             }
-            if e.status == BaselineStatus::Rotated {
+            if e.status == Status::Rotated {
                 rotated = Some(e);
             }
         }
@@ -453,7 +469,7 @@ mod tests {
             rule: "r-x".into(),
             provider: "p".into(),
             redacted: "********".into(),
-            status: BaselineStatus::Open,
+            status: Status::Open,
             status_date: None,
             note: None,
             locations: vec![],
@@ -467,17 +483,11 @@ mod tests {
             entries: vec![entry("abcdef0011"), entry("abcdef0022"), entry("123456ff")],
         };
         let file = Path::new("b.json");
-        let short = b.mark(file, "12345", BaselineStatus::Rotated, None, "2024-01-01");
+        let short = b.mark(file, "12345", Status::Rotated, None, "2024-01-01");
         assert!(matches!(short, Err(BaselineError::ShortPrefix { .. })));
-        let ambiguous = b.mark(
-            file,
-            "abcdef00",
-            BaselineStatus::Rotated,
-            None,
-            "2024-01-01",
-        );
+        let ambiguous = b.mark(file, "abcdef00", Status::Rotated, None, "2024-01-01");
         assert!(matches!(ambiguous, Err(BaselineError::Ambiguous { .. })));
-        let unknown = b.mark(file, "ffffff", BaselineStatus::Rotated, None, "2024-01-01");
+        let unknown = b.mark(file, "ffffff", Status::Rotated, None, "2024-01-01");
         assert!(matches!(
             unknown,
             Err(BaselineError::UnknownFingerprint { .. })
@@ -486,16 +496,16 @@ mod tests {
             .mark(
                 file,
                 "ABCDEF001",
-                BaselineStatus::Accepted,
+                Status::Accepted,
                 Some("test key"),
                 "2024-01-02",
             )
             .expect("unique prefix");
         assert_eq!(fp, "abcdef0011");
-        assert_eq!(b.entries[0].status, BaselineStatus::Accepted);
+        assert_eq!(b.entries[0].status, Status::Accepted);
         assert_eq!(b.entries[0].status_date.as_deref(), Some("2024-01-02"));
         assert_eq!(b.entries[0].note.as_deref(), Some("test key"));
-        assert_eq!(b.entries[1].status, BaselineStatus::Open);
+        assert_eq!(b.entries[1].status, Status::Open);
     }
 
     #[test]

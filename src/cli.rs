@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::Format;
-
 /// Find leaked credentials in files, git history and staged changes, and plan their rotation.
 ///
 /// `keyhound scan` finds them; `keyhound rules explain ID` tells what a rule looks for and
@@ -99,6 +97,19 @@ Environment:
   GIT_INDEX_FILE    the index --staged reads (git sets it for `git commit -a`)
   KEYHOUND_TIMINGS  any value: print how long each phase of a git scan took (stderr)";
 
+/// Output formats of `keyhound scan` (mapped to `report::Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Grouped by file, like ripgrep, with a summary.
+    Human,
+    /// A JSON array of findings.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
 /// When to color output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -132,8 +143,8 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -331,7 +342,7 @@ pub enum BaselineCommand {
         fingerprint: String,
         /// New status.
         #[arg(value_enum)]
-        status: BaselineStatus,
+        status: BaselineStatusArg,
         /// Why, who, or the ticket.
         #[arg(long)]
         note: Option<String>,
@@ -341,10 +352,9 @@ pub enum BaselineCommand {
     },
 }
 
-/// What a team decided about a baselined secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BaselineStatus {
+/// What a team decided about a baselined secret (mapped to `baseline::Status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaselineStatusArg {
     /// Known, not yet handled.
     Open,
     /// Revoked and replaced at the provider.
@@ -424,4 +434,26 @@ pub enum RulesCommand {
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+/// Writes the completion script of `shell` for these definitions to `out`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(
+        shell,
+        &mut <Cli as clap::CommandFactory>::command(),
+        "keyhound",
+        out,
+    );
+}
+
+/// Renders keyhound(1), the manual page of these definitions, as roff.
+pub fn render_man_page() -> std::io::Result<Vec<u8>> {
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut roff)?;
+    Ok(roff)
+}
+
+/// Writes keyhound.1 and one keyhound-SUBCOMMAND.1 page per visible subcommand to `dir`.
+pub fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), dir)
 }

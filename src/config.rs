@@ -5,14 +5,15 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{ColorChoice, ConfidenceArg, ScanArgs, SeverityArg};
-use crate::config_file::{Allowlist, ConfigFileError, RuleAdjustments, Settings};
+use crate::cli::{ColorChoice, ConfidenceArg, FormatArg, ScanArgs, SeverityArg};
+use crate::config_file::{parse_size, Allowlist, ConfigFileError, RuleAdjustments, Settings};
 use crate::exit::{ERROR_CODE, FINDINGS_CODE};
 use crate::report::Format;
 use crate::rules::select::{RuleSelection, SelectError};
 use crate::rules::{Confidence, Severity};
 use crate::source::filesystem::WalkOptions;
 use crate::source::path_filter::{GlobError, OriginGlob, PathFilter};
+use crate::source::GitMode;
 
 /// Everything `keyhound scan` needs to know, validated.
 #[derive(Debug, Clone)]
@@ -93,21 +94,6 @@ pub enum Inputs {
     },
 }
 
-/// Which part of a repository to scan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GitMode {
-    /// Every blob reachable from any ref (and unreachable ones with `all_objects`),
-    /// plus the working tree.
-    History {
-        all_objects: bool,
-        since: Option<String>,
-    },
-    /// Index entries that differ from HEAD.
-    Staged,
-    /// Blobs introduced by the commits in `A..B`.
-    Range(String),
-}
-
 /// The size limit when neither `--max-file-size` nor the config file sets one.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
@@ -158,7 +144,10 @@ impl ScanConfig {
     /// over the file, the file over the built-in default; lists (rule files, excludes) are
     /// joined. This is the only place either source is read.
     pub fn resolve(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
-        let explicit_size = args.max_file_size.as_deref().map(parse_size).transpose()?;
+        let explicit_size = match args.max_file_size.as_deref() {
+            Some(text) => Some(parse_size(text).ok_or_else(|| ConfigError::Size(text.into()))?),
+            None => None,
+        };
         let findings_code = args.exit_code.unwrap_or(FINDINGS_CODE);
         if findings_code == ERROR_CODE {
             return Err(ConfigError::ExitCode(findings_code));
@@ -255,7 +244,12 @@ impl ScanConfig {
         Ok(ScanConfig {
             threads_capped_from: (threads < asked).then_some(asked),
             inputs,
-            format: args.format,
+            format: match args.format {
+                FormatArg::Human => Format::Human,
+                FormatArg::Json => Format::Json,
+                FormatArg::Jsonl => Format::Jsonl,
+                FormatArg::Sarif => Format::Sarif,
+            },
             output: args.output,
             show_secrets: args.show_secrets,
             min_confidence: match args.min_confidence {
@@ -293,36 +287,5 @@ impl ScanConfig {
             write_baseline: args.write_baseline,
             checklist: args.checklist,
         })
-    }
-}
-
-/// Parses `1024`, `64K`, `64M`, `1G` (binary units; `KiB`/`MB` spellings accepted).
-pub fn parse_size(text: &str) -> Result<u64, ConfigError> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: u64 = digits.parse().map_err(|_| ConfigError::Size(text.into()))?;
-    let mult: u64 = match unit.trim().to_ascii_uppercase().as_str() {
-        "" | "B" => 1,
-        "K" | "KB" | "KIB" => 1 << 10,
-        "M" | "MB" | "MIB" => 1 << 20,
-        "G" | "GB" | "GIB" => 1 << 30,
-        _ => return Err(ConfigError::Size(text.into())),
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| ConfigError::Size(text.into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("64M").unwrap(), 64 << 20);
-        assert_eq!(parse_size("100").unwrap(), 100);
-        assert_eq!(parse_size("2KiB").unwrap(), 2048);
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("5X").is_err());
     }
 }

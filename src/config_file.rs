@@ -36,7 +36,6 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config;
 use crate::finding::{redact, Finding};
 use crate::provenance::Provenance;
 use crate::rules::{RuleSet, Severity};
@@ -259,7 +258,7 @@ impl Settings {
         }
         settings.allowlist = Allowlist::load(&syntax.allowlist, &syntax.exclude, root, &invalid)?;
         if let Some(size) = &syntax.max_file_size {
-            let bytes = config::parse_size(size.get_ref()).map_err(|_| {
+            let bytes = parse_size(size.get_ref()).ok_or_else(|| {
                 let message = format!(
                     "max_file_size {} is not a size (bytes, or with a K, M or G suffix)",
                     redact::quoted(size.get_ref())
@@ -398,6 +397,23 @@ impl Allowlist {
     }
 }
 
+/// Parses `1024`, `64K`, `64M`, `1G` (binary units; `KiB`/`MB` spellings accepted);
+/// `None` for anything else or a size that overflows `u64`.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let mult: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
 /// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -451,6 +467,16 @@ mod tests {
 
     fn parse(text: &str) -> Result<Settings, ConfigFileError> {
         Settings::parse(Path::new("k.toml"), text, Path::new("."))
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Some(64 << 20));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("2KiB"), Some(2048));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("5X"), None);
+        assert_eq!(parse_size("99999999999999999999G"), None);
     }
 
     #[test]

@@ -8,33 +8,53 @@
 //! ```
 //!
 //! - [`rules`]: rule files parsed and compiled into a [`rules::RuleSet`].
-//! - [`source`]: where bytes come from; [`provenance`]: how we say so.
-//! - [`decode`]: UTF-16 and line ends, then base64/hex/percent/escape/entity segments
+//! - `source`: where bytes come from; `provenance`: how we say so.
+//! - `decode`: UTF-16 and line ends, then base64/hex/percent/escape/entity segments
 //!   decoded so the matcher sees secrets one encoding step away.
 //! - [`matcher`]: one Aho-Corasick pass, then regexes near keyword hits, then filters.
 //! - [`finding`]: locations, fingerprints and redaction.
-//! - [`report`]: human, JSON and JSON Lines, SARIF, and the rotation checklist.
-//! - [`pipeline`]: the only module with threads.
+//! - `report`: human, JSON and JSON Lines, SARIF, and the rotation checklist.
+//! - `pipeline`: the only module with threads.
+//!
+//! Modules are layered along that flow, lowest first; a module imports only from lower
+//! layers, and modules on one line are independent of each other (`tests/layers.rs`
+//! checks every `crate::` and `super::` path against this list):
+//!
+//! ```text
+//! exit, user_file, date, provenance, finding::redact   foundations, no crate imports
+//! rules
+//! source
+//! decode
+//! matcher
+//! finding                                              incl. Outcome, the scan result
+//! progress
+//! messages
+//! baseline, hook
+//! report, pipeline                                     consumers and producer of findings
+//! cli, config_file                                     clap types; .keyhound.toml
+//! config                                               both merged into one ScanConfig
+//! commands
+//! ```
 
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod config_file;
-pub mod date;
-pub mod decode;
+pub(crate) mod commands;
+pub(crate) mod config;
+pub(crate) mod config_file;
+pub(crate) mod date;
+pub(crate) mod decode;
 pub mod exit;
 pub mod finding;
-pub mod hook;
+pub(crate) mod hook;
 pub mod matcher;
-pub mod messages;
-pub mod pipeline;
-pub mod progress;
-pub mod provenance;
-pub mod report;
+pub(crate) mod messages;
+pub(crate) mod pipeline;
+pub(crate) mod progress;
+pub(crate) mod provenance;
+pub(crate) mod report;
 pub mod rules;
-pub mod source;
-pub mod user_file;
+pub(crate) mod source;
+pub(crate) mod user_file;
 
 use cli::{Cli, Command, RulesCommand, RulesFormat};
 use exit::ExitStatus;

@@ -37,9 +37,10 @@ impl Messages {
     pub fn error(&self, message: impl std::fmt::Display) {
         self.failed.store(true, Ordering::Relaxed);
         self.errors.fetch_add(1, Ordering::Relaxed);
+        // `{:#}`: errors that keep their causes (GitError) print them, as anyhow's does.
         self.print(&format!(
             "keyhound: error: {}",
-            sanitize(&message.to_string())
+            sanitize(&format!("{message:#}"))
         ));
     }
 

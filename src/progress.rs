@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a scan runs before the display appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
@@ -92,10 +92,7 @@ impl Progress {
 
     fn draw(&self, files: u64, bytes: u64, findings: u64) {
         let phase = *self.phase.lock().unwrap_or_else(|e| e.into_inner());
-        let counts = format!(
-            "{files} files, {}, {findings} findings",
-            crate::report::human_bytes(bytes)
-        );
+        let counts = format!("{files} files, {}, {findings} findings", HumanBytes(bytes));
         self.bar.set_message(if phase.is_empty() {
             counts
         } else {

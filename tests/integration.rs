@@ -19,6 +19,7 @@ mod history;
 mod hook;
 mod hostile;
 mod install;
+mod layers;
 mod readme;
 mod rules;
 mod sarif;

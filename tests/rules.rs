@@ -132,6 +132,11 @@ fn malformed_rule_files_are_errors_naming_file_and_rule() {
             "regex does not compile",
         ),
         (
+            // Parentheses, but escaped: no group to capture the secret.
+            CUSTOM.replace(r"\b(acme_[A-Za-z0-9]{24})\b", r"\(acme_[A-Za-z0-9]{24}\)"),
+            "rule \"acme-token\": regex needs a capture group",
+        ),
+        (
             CUSTOM.replace(
                 "negative_examples = [\"ACME=acme_short\"]",
                 "negative_examples = []",

@@ -1,7 +1,7 @@
 //! `keyhound baseline mark`: record a decision about a baselined secret in the ledger.
 
-use crate::baseline::Baseline;
-use crate::cli::{BaselineCommand, BaselineStatus};
+use crate::baseline::{Baseline, Status};
+use crate::cli::{BaselineCommand, BaselineStatusArg};
 use crate::exit::ExitStatus;
 
 /// Runs a `keyhound baseline` subcommand.
@@ -13,6 +13,12 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
             note,
             file,
         } => {
+            let status = match status {
+                BaselineStatusArg::Open => Status::Open,
+                BaselineStatusArg::Rotated => Status::Rotated,
+                BaselineStatusArg::FalsePositive => Status::FalsePositive,
+                BaselineStatusArg::Accepted => Status::Accepted,
+            };
             let _lock = crate::baseline::lock(&file)?;
             let mut ledger = Baseline::load(&file)?;
             let date = crate::date::today();
@@ -23,20 +29,10 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
                     out,
                     "{}: {full} marked {} on {date}",
                     file.display(),
-                    status_name(status)
+                    status.name()
                 )
             })?;
             Ok(ExitStatus::Clean)
         }
-    }
-}
-
-/// The status as written in the file and on the command line.
-fn status_name(status: BaselineStatus) -> &'static str {
-    match status {
-        BaselineStatus::Open => "open",
-        BaselineStatus::Rotated => "rotated",
-        BaselineStatus::FalsePositive => "false-positive",
-        BaselineStatus::Accepted => "accepted",
     }
 }

@@ -20,8 +20,7 @@ mod text;
 
 use std::ops::Range;
 
-pub use segments::Segment;
-pub use text::{text_view, TextView};
+pub use text::text_view;
 
 /// How many bytes of a segment's line are kept on each side of its decoded text.
 const FRAME: usize = 256;

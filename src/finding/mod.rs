@@ -4,6 +4,7 @@
 
 pub mod allow;
 pub mod location;
+mod outcome;
 pub mod redact;
 
 use serde::Serialize;
@@ -13,6 +14,7 @@ use crate::matcher::RawMatch;
 use crate::provenance::{CommitInfo, Provenance};
 use crate::rules::{Confidence, Rule, RuleSet, Severity};
 use location::{line_bounds, LineIndex, Span};
+pub use outcome::{Outcome, Stats};
 pub use redact::Secret;
 
 /// Longest snippet kept around a secret, in characters on each side.
@@ -174,7 +176,7 @@ pub fn build(rules: &RuleSet, bytes: &[u8], matches: &[RawMatch]) -> Vec<BlobFin
         .collect()
 }
 
-/// Builds findings for matches in a decoded view of `bytes` (see [`crate::decode`]).
+/// Builds findings for matches in a decoded view of `bytes` (see `crate::decode`).
 ///
 /// Each finding is placed at the view's outermost encoded segment; its secret, fingerprint
 /// and redaction come from the decoded text. The snippet is the blob's line with the

@@ -17,13 +17,13 @@ use std::time::Instant;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use super::{scan_paths, Context, Outcome, ScanError};
-use crate::config::GitMode;
-use crate::finding::{BlobFinding, Finding};
+use super::{scan_paths, Context, ScanError};
+use crate::finding::{BlobFinding, Finding, Outcome};
 use crate::provenance::{CommitInfo, Provenance};
 use crate::source::filesystem::WalkOptions;
 use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
 use crate::source::path_filter::PathFilter;
+use crate::source::GitMode;
 use blobs::{scan_blobs, BlobVisitor, Scanned};
 use messages::MessageScan;
 

@@ -5,12 +5,12 @@
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ignore::WalkState;
 
 use crate::decode;
-use crate::finding::{self, BlobFinding, Finding};
+use crate::finding::{self, BlobFinding, Finding, Outcome, Stats};
 use crate::matcher::{Content, Matcher, RawMatch, Scratch};
 use crate::messages::Messages;
 use crate::progress::Progress;
@@ -29,61 +29,6 @@ pub enum ScanError {
     Git(#[from] crate::source::git::GitError),
     #[error(transparent)]
     Walk(#[from] ignore::Error),
-}
-
-/// Counters shown in the summary.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
-    pub files: u64,
-    pub bytes: u64,
-    /// Files scanned as binary (prefixed token rules only).
-    pub binary: u64,
-    /// Files over the size limit, not scanned.
-    pub skipped_large: u64,
-    /// Files or objects that could not be read.
-    pub unreadable: u64,
-    /// Files whose length changed between listing and reading (scanned as read).
-    pub changed: u64,
-    /// Symbolic links not followed because they lead back to an ancestor (`--follow`).
-    pub loops: u64,
-}
-
-impl Stats {
-    fn merge(&mut self, other: &Stats) {
-        self.files += other.files;
-        self.bytes += other.bytes;
-        self.binary += other.binary;
-        self.skipped_large += other.skipped_large;
-        self.unreadable += other.unreadable;
-        self.changed += other.changed;
-        self.loops += other.loops;
-    }
-}
-
-/// What a scan produced.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub findings: Vec<Finding>,
-    pub stats: Stats,
-    pub elapsed: Duration,
-}
-
-impl Outcome {
-    /// Sorts findings by path, position and rule so that output is deterministic.
-    pub fn sort(&mut self) {
-        self.findings.sort_by(|a, b| {
-            let key = |f: &Finding| {
-                (
-                    f.path().to_string(),
-                    f.span.line,
-                    f.span.column,
-                    f.rule_id.clone(),
-                    f.provenance.commit().map(|c| c.commit.clone()),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
-    }
 }
 
 /// Everything a worker needs, shared by reference.

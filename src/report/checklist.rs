@@ -14,8 +14,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::redact::{quoted, sanitize, scrub_message, Secret, FULL_MASK};
-use crate::finding::Finding;
-use crate::pipeline::Outcome;
+use crate::finding::{Finding, Outcome};
 use crate::rules::{Provider, RuleSet, Severity};
 
 /// Version of the JSON checklist's shape.
@@ -230,7 +229,7 @@ pub struct Statuses(HashMap<String, Status>);
 impl Statuses {
     /// The statuses a baseline records, by fingerprint.
     pub fn from_baseline(baseline: &crate::baseline::Baseline) -> Statuses {
-        use crate::cli::BaselineStatus;
+        use crate::baseline::Status as BaselineStatus;
         let mut statuses = Statuses::default();
         for e in &baseline.entries {
             let status = match e.status {

@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
-use super::{distinct_secrets, human_bytes, ReportOptions};
-use crate::finding::Finding;
-use crate::pipeline::Outcome;
+use indicatif::HumanBytes;
+
+use super::{distinct_secrets, ReportOptions};
+use crate::finding::{Finding, Outcome};
 use crate::provenance::Provenance;
 use crate::rules::Severity;
 
@@ -170,9 +171,9 @@ pub fn write_summary(
         outcome.findings.len(),
         distinct_secrets(outcome),
         s.files,
-        human_bytes(s.bytes),
+        HumanBytes(s.bytes),
         secs,
-        human_bytes(rate)
+        HumanBytes(rate)
     )?;
     let mut notes = Vec::new();
     if opts.suppressed.total() > 0 {

@@ -5,8 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::ReportOptions;
-use crate::finding::{Finding, Introduction};
-use crate::pipeline::Outcome;
+use crate::finding::{Finding, Introduction, Outcome};
 use crate::provenance::{CommitInfo, TagInfo};
 
 /// Version of the finding object's shape; bumped on any incompatible change.

@@ -9,10 +9,10 @@ pub mod sarif;
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use crate::pipeline::Outcome;
+use crate::finding::Outcome;
 
-/// Output formats of `keyhound scan`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output formats of `keyhound scan` (`--format` is mapped to this in `config.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Grouped by file, like ripgrep, with a summary.
     Human,
@@ -59,20 +59,4 @@ pub fn distinct_secrets(outcome: &Outcome) -> usize {
         .map(|f| f.fingerprint.as_str())
         .collect::<HashSet<_>>()
         .len()
-}
-
-/// `1.5 MiB`-style sizes.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }

@@ -17,13 +17,13 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use serde_sarif::sarif;
 use sha2::{Digest, Sha256};
 
 use super::ReportOptions;
-use crate::finding::Finding;
-use crate::pipeline::Outcome;
+use crate::finding::{Finding, Outcome};
 use crate::provenance::{short_id, Provenance};
 use crate::rules::{Provider, RuleSet, Severity};
 
@@ -429,6 +429,14 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
+/// Bytes escaped in a URI path: all but RFC 3986's unreserved characters and `/`.
+const URI_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// A report path as a URI reference: `/`-separated, relative paths stay relative (GitHub
 /// resolves them against the repository root), absolute ones become `file://` URIs, and
 /// every byte outside the unreserved set and `/` is percent-encoded (`a b` -> `a%20b`).
@@ -440,14 +448,7 @@ pub fn path_to_uri(path: &str) -> String {
     let absolute = path.starts_with('/');
     let b = path.as_bytes();
     let is_drive = b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/';
-    let mut encoded = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let encoded = utf8_percent_encode(&path, URI_ESCAPED).to_string();
     if absolute {
         format!("file://{encoded}")
     } else if is_drive {

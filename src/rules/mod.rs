@@ -425,7 +425,7 @@ fn compile_rule(
             "keyword \"{k}\" must be ASCII and at least 3 characters"
         )));
     }
-    let regex = LazyRegex::new(&r.regex).map_err(|m| err(&m))?;
+    let regex = LazyRegex::new(&r.regex);
     let checksum = match &r.checksum {
         None => None,
         Some(name) => Some(
@@ -436,8 +436,8 @@ fn compile_rule(
     let exclude = r
         .exclude
         .iter()
-        .map(|x| LazyRegex::unchecked_groups(x).map_err(|e| err(&format!("exclude {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|x| LazyRegex::unchecked_groups(x))
+        .collect();
     if r.examples.is_empty() || r.negative_examples.is_empty() {
         return Err(err("needs at least one example and one negative_example"));
     }
@@ -477,36 +477,39 @@ fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern).unicode(false).build()
 }
 
-/// A rule's regex, checked when loaded but compiled on first use: a scan compiles
-/// only the rules whose keywords occur, which keeps start-up in milliseconds.
+/// A rule's regex, compiled on first use: a scan compiles only the rules whose keywords
+/// occur, which keeps start-up in milliseconds.
+///
+/// The pattern is not parsed when a rule is loaded: parsing every rule's regex cost more
+/// than half of start-up. It is checked where it matters, once, by compiling it
+/// ([`LazyRegex::compile`]): [`RuleSet::add_file`] compiles a user's patterns before a
+/// scan (so a bad one is an error), and the test suite and `rules check` compile every
+/// built-in one.
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     pattern: String,
+    /// Whether the pattern must capture the secret (rule regexes; not exclusion patterns).
+    needs_group: bool,
     compiled: OnceLock<Option<(Regex, usize)>>,
 }
 
 impl LazyRegex {
-    /// Checks that `pattern` has a secret group; does not parse or compile it.
-    pub fn new(pattern: &str) -> Result<LazyRegex, String> {
-        let lazy = LazyRegex::unchecked_groups(pattern)?;
-        let named = pattern.contains("(?P<secret>") || pattern.contains("(?<secret>");
-        if !named && !has_plain_group(pattern) {
-            return Err("regex needs a capture group (named `secret`, or group 1)".into());
+    /// A rule's regex, which must have a capture group for the secret: one named `secret`,
+    /// else group 1 (checked when compiled).
+    pub fn new(pattern: &str) -> LazyRegex {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            needs_group: true,
+            compiled: OnceLock::new(),
         }
-        Ok(lazy)
     }
 
-    /// Wraps `pattern` without requiring a capture group (exclusion patterns).
-    ///
-    /// The pattern is not parsed here: parsing every rule's regex cost more than half of
-    /// start-up, and it is checked where it matters, once: [`RuleSet::add_file`] compiles
-    /// a user's patterns before a scan (so a bad one is an error), and the test suite and
-    /// `rules check` compile every built-in one.
-    pub fn unchecked_groups(pattern: &str) -> Result<LazyRegex, String> {
-        Ok(LazyRegex {
-            pattern: pattern.to_string(),
-            compiled: OnceLock::new(),
-        })
+    /// A pattern that needs no capture group (exclusion patterns).
+    pub fn unchecked_groups(pattern: &str) -> LazyRegex {
+        LazyRegex {
+            needs_group: false,
+            ..LazyRegex::new(pattern)
+        }
     }
 
     /// Whether `bytes` matches (exclusion patterns; a pattern that cannot compile never matches).
@@ -519,38 +522,58 @@ impl LazyRegex {
         &self.pattern
     }
 
-    /// The compiled regex and the index of its secret group; `None` if it exceeds the
-    /// regex engine's size limits (reported by `rules check`, which calls [`LazyRegex::compile`]).
+    /// The compiled regex and the index of its secret group; `None` if it does not compile
+    /// (reported by `rules check`, which calls [`LazyRegex::compile`]).
     pub fn get(&self) -> Option<&(Regex, usize)> {
         self.compiled.get_or_init(|| self.compile().ok()).as_ref()
     }
 
-    /// Compiles the pattern now, with the error if it fails.
+    /// Compiles the pattern now, with the error if it fails or, for a rule's regex, if it
+    /// has no capture group. The groups are read from the parsed regex, so escaped
+    /// parentheses, classes like `[(]` and non-capturing `(?:…)` count for nothing.
     pub fn compile(&self) -> Result<(Regex, usize), String> {
         let regex =
             ascii_regex(&self.pattern).map_err(|e| format!("regex does not compile: {e}"))?;
-        let group = regex
-            .capture_names()
-            .position(|n| n == Some("secret"))
-            .unwrap_or(1);
+        let named = regex.capture_names().position(|n| n == Some("secret"));
+        // Group 0 is the whole match; a pattern with a group of its own has at least 2.
+        let group = match named {
+            Some(index) => index,
+            None if regex.captures_len() > 1 => 1,
+            None if self.needs_group => {
+                return Err("regex needs a capture group (named `secret`, or group 1)".into())
+            }
+            None => 0,
+        };
         Ok((regex, group))
     }
 }
 
-/// Whether a pattern has an unnamed capturing group: `(` not escaped and not followed by `?`.
-fn has_plain_group(pattern: &str) -> bool {
-    let b = pattern.as_bytes();
-    let mut escaped = false;
-    let mut in_class = false;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            _ if escaped => escaped = false,
-            b'\\' => escaped = true,
-            b'[' => in_class = true,
-            b']' => in_class = false,
-            b'(' if !in_class && b.get(i + 1) != Some(&b'?') => return true,
-            _ => {}
+#[cfg(test)]
+mod tests {
+    use super::LazyRegex;
+
+    #[test]
+    fn secret_group_is_read_from_the_parsed_regex() {
+        let group = |p: &str| LazyRegex::new(p).compile().map(|(_, g)| g);
+        assert_eq!(group(r"key=(?P<secret>[a-z]+)"), Ok(1));
+        assert_eq!(group(r"(id)=(?<secret>[a-z]+)"), Ok(2));
+        assert_eq!(group(r"tok_([a-z]{8})"), Ok(1));
+        // Any other name is still group 1.
+        assert_eq!(group(r"(?<token>[a-z]{8})"), Ok(1));
+        for none in [
+            r"\(abc\)",
+            r"[(]abc[)]",
+            r"(?:abc)",
+            r"(?i)abc",
+            r"(?x) abc  # (not a group)",
+        ] {
+            let err = group(none).expect_err(none);
+            assert!(err.contains("needs a capture group"), "{none}: {err}");
         }
+        assert!(group("(")
+            .expect_err("unbalanced")
+            .contains("does not compile"));
+        // Exclusion patterns need no group.
+        assert!(LazyRegex::unchecked_groups("abc").compile().is_ok());
     }
-    false
 }

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use crate::finding::BlobFinding;
+use crate::finding::{BlobFinding, Stats};
 use crate::matcher::Scratch;
-use crate::pipeline::{scan_blob, Context, Stats};
+use crate::pipeline::{scan_blob, Context};
 use crate::source::git::{self, GitError};
 
 /// Scans blobs in parallel; returns the matches of each blob that had any, and the counters.
@@ -149,14 +149,14 @@ impl Drop for BlobVisitor<'_, '_, '_> {
 fn read_blob(repo: &gix::Repository, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, GitError> {
     let header = repo.find_header(id).map_err(|e| GitError::Object {
         id,
-        message: format!("cannot read: {e}"),
+        source: e.into(),
     })?;
     if header.size() > max {
         return Ok(None);
     }
     let object = repo.find_object(id).map_err(|e| GitError::Object {
         id,
-        message: format!("cannot read: {e}"),
+        source: e.into(),
     })?;
     Ok(Some(object.detach().data))
 }

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use gix::ObjectId;
 
 use super::report_errors;
-use crate::finding::{BlobFinding, Finding};
+use crate::finding::{BlobFinding, Finding, Stats};
 use crate::matcher::Scratch;
-use crate::pipeline::{scan_blob, Context, Stats};
+use crate::pipeline::{scan_blob, Context};
 use crate::provenance::Provenance;
 use crate::source::git::{self, CommitNode};
 

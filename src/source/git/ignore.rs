@@ -74,11 +74,6 @@ impl IgnoreRules {
         }
         false
     }
-
-    /// Whether no ignore file was found.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
 }
 
 /// Parses one ignore file's text; invalid lines are skipped, as git does.

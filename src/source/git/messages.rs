@@ -17,13 +17,6 @@ pub struct TagMessage {
     pub message: Vec<u8>,
 }
 
-/// The full message of commit `id`, as stored (summary, body and trailers).
-pub fn commit_message(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, GitError> {
-    let commit = repo.find_commit(id).map_err(|e| object_error(id, e))?;
-    let decoded = commit.decode().map_err(|e| object_error(id, e))?;
-    Ok(decoded.message.to_vec())
-}
-
 /// Every annotated tag under `refs/tags/`, with the errors of those that could not be
 /// read. A tag pointing at another tag is listed once per tag object.
 pub fn tag_messages(repo: &gix::Repository) -> (Vec<TagMessage>, Vec<GitError>) {

@@ -17,10 +17,10 @@ mod tree_index;
 
 pub use diff::{blob_at, introduced_by};
 pub use ignore::IgnoreRules;
-pub use messages::{commit_message, tag_messages, TagMessage};
-pub use packs::{for_each_packed_object, Decoded, PackPosition};
+pub use messages::tag_messages;
+pub use packs::{for_each_packed_object, PackPosition};
 pub use staged::staged_blobs;
-pub use tree_index::{introductions_from_index, Introduced, Placements, TreeIndex};
+pub use tree_index::{introductions_from_index, Introduced, TreeIndex};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
@@ -32,21 +32,70 @@ use gix::ObjectId;
 use crate::date::rfc3339;
 use crate::provenance::CommitInfo;
 
-/// Why a repository or one of its objects could not be read.
-#[derive(Debug, thiserror::Error)]
+/// The underlying error of a [`GitError`] (a gix error, or a description).
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why a repository or one of its objects could not be read. The gix error that caused it
+/// is kept as [`std::error::Error::source`]. `Display` says what failed; the alternate
+/// form (`{:#}`, used by [`crate::messages::Messages::error`]) appends the causes, as
+/// anyhow's `{:#}` does for fatal errors.
+#[derive(Debug)]
 pub enum GitError {
-    #[error("{path}: cannot open git repository: {message}")]
-    Open { path: String, message: String },
-    #[error("cannot resolve revision {rev:?}: {message}")]
-    Revision { rev: String, message: String },
-    #[error("object {id}: {message}")]
-    Object { id: ObjectId, message: String },
-    #[error("cannot read the index: {0}")]
-    Index(String),
-    #[error("cannot list references: {0}")]
-    References(String),
-    #[error("{path}: cannot decode pack, reading its objects one by one: {message}")]
-    Pack { path: String, message: String },
+    /// `{path}: cannot open git repository`.
+    Open { path: String, source: Cause },
+    /// `cannot resolve revision "{rev}"`.
+    Revision { rev: String, source: Cause },
+    /// `object {id}`: it cannot be read or decoded.
+    Object { id: ObjectId, source: Cause },
+    /// `cannot read the index`.
+    Index(Cause),
+    /// `cannot list references` (or the object database).
+    References(Cause),
+    /// `{path}: cannot decode pack, reading its objects one by one`.
+    Pack { path: String, source: Cause },
+}
+
+impl GitError {
+    fn cause(&self) -> &Cause {
+        match self {
+            GitError::Open { source, .. }
+            | GitError::Revision { source, .. }
+            | GitError::Object { source, .. }
+            | GitError::Pack { source, .. }
+            | GitError::Index(source)
+            | GitError::References(source) => source,
+        }
+    }
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GitError::Open { path, .. } => write!(f, "{path}: cannot open git repository")?,
+            GitError::Revision { rev, .. } => write!(f, "cannot resolve revision {rev:?}")?,
+            GitError::Object { id, .. } => write!(f, "object {id}")?,
+            GitError::Index(_) => f.write_str("cannot read the index")?,
+            GitError::References(_) => f.write_str("cannot list references")?,
+            GitError::Pack { path, .. } => write!(
+                f,
+                "{path}: cannot decode pack, reading its objects one by one"
+            )?,
+        }
+        if f.alternate() {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&**self.cause());
+            while let Some(e) = cause {
+                write!(f, ": {e}")?;
+                cause = e.source();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&**self.cause())
+    }
 }
 
 /// Opens the repository containing `path`, isolated from user and system git config
@@ -63,7 +112,7 @@ pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, GitError> {
     )
     .map_err(|e| GitError::Open {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source: e.into(),
     })
 }
 
@@ -84,10 +133,10 @@ pub(super) struct TreeEntry {
     pub(super) id: ObjectId,
 }
 
-pub(super) fn object_error(id: ObjectId, e: impl std::fmt::Display) -> GitError {
+pub(super) fn object_error(id: ObjectId, e: impl Into<Cause>) -> GitError {
     GitError::Object {
         id,
-        message: e.to_string(),
+        source: e.into(),
     }
 }
 
@@ -135,14 +184,14 @@ pub fn commit_info(repo: &gix::Repository, id: ObjectId) -> Result<CommitInfo, G
 pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId, GitError> {
     let id = repo.rev_parse_single(rev).map_err(|e| GitError::Revision {
         rev: rev.to_string(),
-        message: e.to_string(),
+        source: e.into(),
     })?;
     let commit = id
         .object()
         .and_then(|o| o.peel_to_commit())
         .map_err(|e| GitError::Revision {
             rev: rev.to_string(),
-            message: e.to_string(),
+            source: e.into(),
         })?;
     Ok(commit.id)
 }
@@ -152,10 +201,8 @@ pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, GitError> {
     let mut tips = Vec::new();
     let platform = repo
         .references()
-        .map_err(|e| GitError::References(e.to_string()))?;
-    let all = platform
-        .all()
-        .map_err(|e| GitError::References(e.to_string()))?;
+        .map_err(|e| GitError::References(e.into()))?;
+    let all = platform.all().map_err(|e| GitError::References(e.into()))?;
     for reference in all.flatten() {
         let mut reference = reference;
         if let Ok(id) = reference.peel_to_id() {
@@ -293,7 +340,7 @@ pub fn all_blobs(
             .filter(|id| !skip(id))
             .collect(),
         Err(e) => {
-            notes.errors.push(GitError::References(e.to_string()));
+            notes.errors.push(GitError::References(e.into()));
             return (Vec::new(), Vec::new(), notes);
         }
     };
@@ -325,4 +372,29 @@ pub fn all_blobs(
         notes.errors.extend(e);
     }
     (blobs, trees, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_errors_keep_their_cause() {
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, "bad zlib stream");
+        let e = GitError::Object {
+            id: ObjectId::null(gix::hash::Kind::Sha1),
+            source: Box::new(io),
+        };
+        let id = "0".repeat(40);
+        assert_eq!(e.to_string(), format!("object {id}"));
+        assert_eq!(format!("{e:#}"), format!("object {id}: bad zlib stream"));
+        let cause = std::error::Error::source(&e).expect("a cause");
+        let io = cause
+            .downcast_ref::<std::io::Error>()
+            .expect("the io::Error");
+        assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
+        // As a fatal error, anyhow prints each cause once.
+        let fatal = anyhow::Error::from(GitError::Index("no index".into()));
+        assert_eq!(format!("{fatal:#}"), "cannot read the index: no index");
+    }
 }

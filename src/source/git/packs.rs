@@ -114,9 +114,9 @@ where
     decoded
 }
 
-fn pack_error(path: &Path, e: impl std::fmt::Display) -> GitError {
+fn pack_error(path: &Path, e: impl Into<super::Cause>) -> GitError {
     GitError::Pack {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source: e.into(),
     }
 }

@@ -23,13 +23,13 @@ pub fn staged_blobs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>, G
                 false,
                 Default::default(),
             )
-            .map_err(|e| GitError::Index(e.to_string()))?;
+            .map_err(|e| GitError::Index(e.into()))?;
             &temporary
         }
         None => {
             shared = repo
                 .index_or_empty()
-                .map_err(|e| GitError::Index(e.to_string()))?;
+                .map_err(|e| GitError::Index(e.into()))?;
             &shared
         }
     };

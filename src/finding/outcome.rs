@@ -1,0 +1,63 @@
+//! The result of a scan: findings and the counters shown in the summary. Produced by
+//! the pipeline, read by the baseline and every reporter, so it lives with the findings
+//! rather than with the threads that build it.
+
+use std::time::Duration;
+
+use super::Finding;
+
+/// Counters shown in the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub files: u64,
+    pub bytes: u64,
+    /// Files scanned as binary (prefixed token rules only).
+    pub binary: u64,
+    /// Files over the size limit, not scanned.
+    pub skipped_large: u64,
+    /// Files or objects that could not be read.
+    pub unreadable: u64,
+    /// Files whose length changed between listing and reading (scanned as read).
+    pub changed: u64,
+    /// Symbolic links not followed because they lead back to an ancestor (`--follow`).
+    pub loops: u64,
+}
+
+impl Stats {
+    /// Adds `other`'s counts to these (one worker's counters into the total).
+    pub fn merge(&mut self, other: &Stats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.binary += other.binary;
+        self.skipped_large += other.skipped_large;
+        self.unreadable += other.unreadable;
+        self.changed += other.changed;
+        self.loops += other.loops;
+    }
+}
+
+/// What a scan produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Sorts findings by path, position and rule so that output is deterministic.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            let key = |f: &Finding| {
+                (
+                    f.path().to_string(),
+                    f.span.line,
+                    f.span.column,
+                    f.rule_id.clone(),
+                    f.provenance.commit().map(|c| c.commit.clone()),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+}
