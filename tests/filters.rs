@@ -443,13 +443,20 @@ fn fail_on_sets_the_severity_that_fails_the_run() {
     assert_eq!(keys, [password(), aws_src(), aws_vendor()]);
     assert!(
         run.stderr.contains(
-            "keyhound: 3 of 3 findings are below --fail-on critical and do not fail the run"
+            "keyhound: 3 of 3 findings are below --fail-on critical: reported, not failing the run"
         ),
         "{}",
         run.stderr
     );
     let (run, _) = scan(&env, &["--fail-on", "high", "--include", "src/db.py", "."]);
     assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains(
+            "keyhound: 1 of 1 findings is below --fail-on high: reported, not failing the run"
+        ),
+        "{}",
+        run.stderr
+    );
     let quiet = env.run(&[
         "scan",
         "-q",

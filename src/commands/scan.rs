@@ -134,9 +134,12 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
     if let Some(level) = config.fail_on {
         let below = outcome.findings.len() - failing;
         if below > 0 {
+            let (total, verb) = (
+                outcome.findings.len(),
+                if below == 1 { "is" } else { "are" },
+            );
             messages.warn_raw(&format!(
-                "keyhound: {below} of {} findings are below --fail-on {level} and do not fail the run",
-                outcome.findings.len()
+                "keyhound: {below} of {total} findings {verb} below --fail-on {level}: reported, not failing the run"
             ));
         }
     }
