@@ -638,3 +638,32 @@ fn config_file_include_and_fail_on_apply_unless_the_flags_are_given() {
         run.stderr
     );
 }
+
+#[test]
+fn hook_run_takes_the_filters_for_the_files_pre_commit_names() {
+    let env = TestEnv::new();
+    tree(&env);
+    // The pre-commit framework names the files; the hook's args add the filters.
+    let run = env.run(&[
+        "hook",
+        "run",
+        "-f",
+        "json",
+        "--exclude",
+        "vendor/",
+        "--disable-rule",
+        "generic-*",
+        "vendor/lib.py",
+        "src/settings.py",
+        "src/db.py",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(finding_keys(&run), [aws_src()]);
+    let run = env.run(&["hook", "run", "--fail-on", "critical", "src/settings.py"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("commit"),
+        "no blocked-commit advice: {}",
+        run.stderr
+    );
+}
