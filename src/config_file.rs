@@ -110,8 +110,9 @@ struct Located<T> {
 pub struct Settings {
     /// Extra rule files, resolved against the config file's directory.
     pub rule_files: Vec<PathBuf>,
-    /// Gitignore-style globs never scanned (the walker's copy; git findings are dropped
-    /// through [`Allowlist`]).
+    /// Gitignore-style globs never scanned, in every mode: joined with `--exclude` into the
+    /// scan's path filter. ([`Allowlist`] keeps a copy that drops findings at such paths,
+    /// which the path filter has already left out.)
     pub exclude: Vec<String>,
     /// Gitignore-style globs: only these paths are scanned (`--include` wins when given).
     pub include: Vec<String>,
