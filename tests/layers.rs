@@ -71,13 +71,15 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
 }
 
 /// The code of a file without comments (doc links name modules freely) and without its
-/// `#[cfg(test)]` module, which is at the end of every file: tests may build fixtures
-/// with any layer.
+/// `#[cfg(test)] mod tests`, which ends every file that has one: tests may build fixtures
+/// with any layer. Another `#[cfg(test)]` item is checked like the rest.
 fn code_lines(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("#[cfg(test)]") {
+        let next = lines.get(i + 1).map_or("", |l| l.trim_start());
+        if trimmed.starts_with("#[cfg(test)]") && next.starts_with("mod tests") {
             break;
         }
         if trimmed.starts_with("//") {
@@ -309,6 +311,11 @@ fn an_upward_import_is_caught() {
         "messages.rs",
         "#[cfg(test)]\nmod tests { use crate::commands; }\n",
     );
+    // A test-only item that is not the tests module is checked.
+    write(
+        "exit.rs",
+        "#[cfg(test)]\nfn helper() { crate::rules::x(); }\n",
+    );
     let found: Vec<(String, String)> = violations(&src)
         .into_iter()
         .map(|v| (format!("{}:{}", v.file, v.line), v.to))
@@ -316,6 +323,7 @@ fn an_upward_import_is_caught() {
     assert_eq!(
         found,
         [
+            ("src/exit.rs:2".to_string(), "rules".to_string()),
             ("src/finding/redact.rs:1".to_string(), "finding".to_string()),
             ("src/matcher/mod.rs:3".to_string(), "report".to_string()),
             ("src/progress.rs:1".to_string(), "report".to_string()),
