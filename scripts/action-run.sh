@@ -13,6 +13,10 @@
 #   INPUT_FAIL_ON_FINDINGS   true | false (default true)
 #   INPUT_SARIF_FILE         where to write SARIF (default keyhound.sarif)
 #   INPUT_BASELINE, INPUT_CONFIG, INPUT_ARGS (extra arguments, split on whitespace)
+#   INPUT_FAIL_ON            critical | high | medium | low | empty (--fail-on)
+#   INPUT_INCLUDE, INPUT_EXCLUDE         globs, one per line (--include, --exclude)
+#   INPUT_ENABLE_RULES, INPUT_DISABLE_RULES  rule ids or globs, split on spaces, commas
+#                            and newlines (--enable-rule, --disable-rule)
 #   GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP
 #   INPUT_UPLOAD_SARIF       true | false (default true): whether the upload step runs
 #   EVENT_BEFORE             github.event.before (push)
@@ -74,6 +78,14 @@ case $upload_sarif in
     false | False | FALSE) upload_sarif=false ;;
     *)
         error "upload-sarif must be true or false, not '$upload_sarif'"
+        exit 2
+        ;;
+esac
+fail_on=${INPUT_FAIL_ON:-}
+case $fail_on in
+    "" | critical | high | medium | low) ;;
+    *)
+        error "fail-on must be critical, high, medium or low, not '$fail_on'"
         exit 2
         ;;
 esac
@@ -220,6 +232,34 @@ fi
 if [ -n "${INPUT_CONFIG:-}" ]; then
     args+=(--config "$INPUT_CONFIG")
 fi
+if [ -n "$fail_on" ]; then
+    args+=(--fail-on "$fail_on")
+fi
+# Globs: one per line (a glob may contain spaces or commas, as in {a,b}).
+add_lines() {
+    local flag=$1 line
+    while IFS= read -r line || [ -n "$line" ]; do
+        line=${line#"${line%%[![:space:]]*}"}
+        line=${line%"${line##*[![:space:]]}"}
+        if [ -n "$line" ]; then
+            args+=("$flag" "$line")
+        fi
+    done <<<"$2"
+}
+# Rule ids and globs: split on whitespace and commas, without globbing.
+add_words() {
+    local flag=$1 word
+    set -f
+    # shellcheck disable=SC2086 # split on purpose
+    for word in ${2//,/ }; do
+        args+=("$flag" "$word")
+    done
+    set +f
+}
+add_lines --include "${INPUT_INCLUDE:-}"
+add_lines --exclude "${INPUT_EXCLUDE:-}"
+add_words --enable-rule "${INPUT_ENABLE_RULES:-}"
+add_words --disable-rule "${INPUT_DISABLE_RULES:-}"
 if [ -n "${INPUT_ARGS:-}" ]; then
     set -f
     # shellcheck disable=SC2206 # split on whitespace, without globbing, on purpose

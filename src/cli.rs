@@ -7,10 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Find leaked credentials in files, git history and staged changes, and plan their rotation.
 ///
-/// Exit status: 0 nothing found, 1 findings, 2 error (bad arguments, unreadable input,
-/// invalid rules or config). Errors win over findings.
+/// `keyhound scan` finds them; `keyhound rules explain ID` tells what a rule looks for and
+/// how to rotate what it found.
 #[derive(Debug, Parser)]
-#[command(name = "keyhound", version, about, long_about)]
+#[command(name = "keyhound", version, about, long_about, after_long_help = TOP_AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -19,8 +19,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, directories or stdin for secrets.
-    Scan(ScanArgs),
-    /// List or check detection rules.
+    #[command(after_long_help = SCAN_AFTER_HELP)]
+    Scan(Box<ScanArgs>),
+    /// List, explain or check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Write the rotation checklist from a saved JSON report.
@@ -31,7 +32,70 @@ pub enum Command {
     /// Install or remove the git pre-commit hook that runs `keyhound scan --staged`.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    ///
+    /// bash: `keyhound completions bash > ~/.local/share/bash-completion/completions/keyhound`;
+    /// zsh: `keyhound completions zsh > ~/.zfunc/_keyhound` (with `~/.zfunc` in `fpath`);
+    /// fish: `keyhound completions fish > ~/.config/fish/completions/keyhound.fish`;
+    /// PowerShell: `keyhound completions powershell >> $PROFILE`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of keyhound, or write one page per subcommand to DIR.
+    ///
+    /// Release archives carry the pages in `man/`; this is how they are made.
+    #[command(hide = true)]
+    Man {
+        /// Write keyhound.1 and keyhound-SUBCOMMAND.1 pages to DIR instead of printing keyhound.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
+
+/// The end of `keyhound --help`: exit status and environment.
+const TOP_AFTER_HELP: &str = "\
+Exit status:
+  0  nothing found (or only findings below `scan --fail-on`)
+  1  findings (`scan --exit-code N` changes it)
+  2  error: bad arguments, an unreadable path or git object, an invalid rule, config or
+     baseline file. Errors win over findings.
+
+Environment:
+  NO_COLOR          any value: no colors with --color auto
+  GIT_INDEX_FILE    the index `scan --staged` reads (git sets it for `git commit -a`)
+  KEYHOUND          the binary the installed pre-commit hook runs
+  KEYHOUND_TIMINGS  any value: print how long each phase of a git scan took (stderr)
+
+`keyhound COMMAND --help` explains a command and its flags.";
+
+/// The end of `keyhound scan --help`: examples, exit status and environment.
+const SCAN_AFTER_HELP: &str = "\
+Examples:
+  keyhound scan                                  the current directory
+  keyhound scan src/ config/.env                 files and directories
+  cat build.log | keyhound scan -                stdin
+  keyhound scan --history .                      the working tree and every commit
+  keyhound scan --staged                         what the next commit will add
+  keyhound scan --range origin/main..HEAD        the commits of a pull request
+  keyhound scan . -f sarif -o keyhound.sarif     SARIF for code scanning
+  keyhound scan . --checklist ROTATION.md        also write the rotation checklist
+  keyhound scan . --min-confidence medium        fewer, surer findings
+  keyhound scan . --exclude vendor/              skip paths (gitignore globs; repeatable)
+  keyhound scan --history . --include 'deploy/'  only these paths, in every commit
+  keyhound scan . --disable-rule 'generic-*'     provider rules only
+  keyhound scan . --fail-on high                 report everything, fail on high and critical
+
+Exit status:
+  0  nothing found, or only findings below --fail-on
+  1  findings (or the N of --exit-code N)
+  2  error (bad arguments, unreadable input, invalid rules or config); wins over 1
+
+Environment:
+  NO_COLOR          any value: no colors with --color auto
+  GIT_INDEX_FILE    the index --staged reads (git sets it for `git commit -a`)
+  KEYHOUND_TIMINGS  any value: print how long each phase of a git scan took (stderr)";
 
 /// Output formats of `keyhound scan` (mapped to `report::Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,6 +117,15 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// A finding severity, as given to `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
 }
 
 /// A finding confidence level, as given to `--min-confidence`.
@@ -124,6 +197,61 @@ pub struct ScanArgs {
     /// errors print (`--format json -q > report.json`; the git hook is silent on a clean commit).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Scan only files whose path matches GLOB (gitignore syntax, as in .keyhoundignore); repeatable.
+    ///
+    /// Paths are matched relative to the scan root, or to the repository with --history,
+    /// --staged and --range, in every commit. `*.env` matches at any depth, `src/` a
+    /// directory and everything below it, `/config/*.yml` only at the root. Directories
+    /// are still entered, so `--include '*.env'` finds every `.env` file.
+    #[arg(long, value_name = "GLOB", help_heading = "Filters")]
+    pub include: Vec<String>,
+
+    /// Do not scan paths matching GLOB (gitignore syntax, as in .keyhoundignore); repeatable.
+    ///
+    /// Matched like --include, and it wins over it. In --history a blob is left out only
+    /// when every path it appears at is excluded. Applies with --no-ignore too; the config
+    /// file's `exclude` adds to it.
+    #[arg(long, value_name = "GLOB", help_heading = "Filters")]
+    pub exclude: Vec<String>,
+
+    /// Run only the rules whose id matches ID, a rule id or a glob ('aws-*'); repeatable.
+    ///
+    /// Rules the selected ones require (a key id that must sit next to its secret) run too.
+    /// A pattern that matches no rule is an error.
+    #[arg(long, value_name = "ID", help_heading = "Filters")]
+    pub enable_rule: Vec<String>,
+
+    /// Do not run the rules whose id matches ID, a rule id or a glob ('generic-*'); repeatable.
+    ///
+    /// Wins over --enable-rule; rules that require a disabled rule are disabled too. A
+    /// pattern that matches no rule is an error.
+    #[arg(long, value_name = "ID", help_heading = "Filters")]
+    pub disable_rule: Vec<String>,
+
+    /// Fail (exit status 1) only for findings of at least this severity.
+    ///
+    /// Findings below it are still reported in every format, but do not change the exit
+    /// status. Default: every finding fails the run.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEVERITY",
+        help_heading = "When the run fails"
+    )]
+    pub fail_on: Option<SeverityArg>,
+
+    /// The exit status when findings fail the run: 0 to 125 except 2 [default: 1].
+    ///
+    /// 0 reports findings without failing. 2 is not allowed: it means an error, and a CI
+    /// step could no longer tell an incomplete scan from a finding.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u8).range(0..=125),
+        help_heading = "When the run fails"
+    )]
+    pub exit_code: Option<u8>,
 
     /// Also scan every blob reachable from any ref in the repository's history, and
     /// commit and annotated tag messages; each place a secret is (or was) is reported.
@@ -211,6 +339,15 @@ pub struct ChecklistArgs {
     pub show_secrets: bool,
 }
 
+/// Output formats of `rules list` and `rules explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// Text for people.
+    Human,
+    /// JSON for programs.
+    Json,
+}
+
 /// Formats of the rotation checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChecklistFormat {
@@ -280,14 +417,37 @@ pub enum HookCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List every rule: id, provider, severity, confidence.
+    /// List every rule, sorted by id: id, provider, severity, confidence.
     List {
         /// Also load the rules in FILE; repeatable.
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
-        /// Print JSON instead of a table.
-        #[arg(long)]
+        /// Output format: a table, or a JSON array (which also has each rule's name and paths).
+        #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+        /// Same as `--format json` (kept for scripts written before --format).
+        #[arg(long, hide = true, conflicts_with = "format")]
         json: bool,
+    },
+    /// Explain one rule: what it detects, its provider, severity, confidence, regex,
+    /// keywords, examples and how to rotate what it finds.
+    ///
+    /// The examples of built-in rules are fake secrets, printed as the rule file has them.
+    /// Those of a rule from `--rules FILE` are printed only with `--show-secrets` (a
+    /// user's examples may be real keys).
+    Explain {
+        /// The rule id, as in `keyhound rules list` or a finding's `rule`.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Also load the rules in FILE; repeatable.
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
+        /// Output format: text, or one JSON object.
+        #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+        /// Print the examples of rules from `--rules` files too.
+        #[arg(long)]
+        show_secrets: bool,
     },
     /// Validate rule files and run their examples through the matcher.
     Check {
@@ -295,4 +455,26 @@ pub enum RulesCommand {
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+/// Writes the completion script of `shell` for these definitions to `out`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(
+        shell,
+        &mut <Cli as clap::CommandFactory>::command(),
+        "keyhound",
+        out,
+    );
+}
+
+/// Renders keyhound(1), the manual page of these definitions, as roff.
+pub fn render_man_page() -> std::io::Result<Vec<u8>> {
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut roff)?;
+    Ok(roff)
+}
+
+/// Writes keyhound.1 and one keyhound-SUBCOMMAND.1 page per visible subcommand to `dir`.
+pub fn write_man_pages(dir: &std::path::Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), dir)
 }

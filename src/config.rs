@@ -5,11 +5,14 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{ColorChoice, ConfidenceArg, FormatArg, ScanArgs};
+use crate::cli::{ColorChoice, ConfidenceArg, FormatArg, ScanArgs, SeverityArg};
 use crate::config_file::{parse_size, Allowlist, ConfigFileError, RuleAdjustments, Settings};
+use crate::exit::{ERROR_CODE, FINDINGS_CODE};
 use crate::report::Format;
-use crate::rules::Confidence;
+use crate::rules::select::{RuleSelection, SelectError};
+use crate::rules::{Confidence, Severity};
 use crate::source::filesystem::WalkOptions;
+use crate::source::path_filter::{GlobError, OriginGlob, PathFilter};
 use crate::source::GitMode;
 
 /// Everything `keyhound scan` needs to know, validated.
@@ -27,6 +30,12 @@ pub struct ScanConfig {
     pub rule_adjustments: RuleAdjustments,
     /// The config file's `[allowlist]` (and `exclude`, for git findings).
     pub allowlist: Allowlist,
+    /// `--enable-rule` and `--disable-rule`.
+    pub rule_selection: RuleSelection,
+    /// `--fail-on`: findings below this severity do not fail the run (`None`: all do).
+    pub fail_on: Option<Severity>,
+    /// `--exit-code`: the exit code when findings fail the run (1 unless given; never 2).
+    pub findings_code: u8,
     pub walk: WalkOptions,
     /// `--max-file-size`, else the config file's `max_file_size`, else 64 MiB.
     pub max_file_size: u64,
@@ -118,6 +127,16 @@ pub enum ConfigError {
     PurgeWithoutShowSecrets,
     #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
     NotScannable(String, &'static str),
+    #[error("--include and --exclude select paths, and standard input has none; drop them, or scan files")]
+    GlobsOnStdin,
+    #[error("--exit-code {0}: 2 is the exit status for errors; use 0 (report without failing), 1, or 3 to 125")]
+    ExitCode(u8),
+    /// An `--include`/`--exclude` glob that does not parse.
+    #[error(transparent)]
+    Glob(#[from] GlobError),
+    /// An `--enable-rule`/`--disable-rule` pattern that does not parse.
+    #[error(transparent)]
+    RulePattern(#[from] SelectError),
     /// `.keyhound.toml` (or `--config FILE`) cannot be read or is invalid.
     #[error(transparent)]
     File(#[from] ConfigFileError),
@@ -136,6 +155,11 @@ impl ScanConfig {
         if args.purge_file.is_some() && !args.show_secrets {
             return Err(ConfigError::PurgeWithoutShowSecrets);
         }
+        let findings_code = args.exit_code.unwrap_or(FINDINGS_CODE);
+        if findings_code == ERROR_CODE {
+            return Err(ConfigError::ExitCode(findings_code));
+        }
+        let rule_selection = RuleSelection::new(&args.enable_rule, &args.disable_rule)?;
         if let Some(since) = &args.since {
             if crate::date::looks_like_date(since) && crate::date::parse_date(since).is_none() {
                 return Err(ConfigError::Since(since.clone()));
@@ -170,6 +194,9 @@ impl ScanConfig {
             if args.paths.len() > 1 {
                 return Err(ConfigError::StdinWithPaths);
             }
+            if !args.include.is_empty() || !args.exclude.is_empty() {
+                return Err(ConfigError::GlobsOnStdin);
+            }
             Inputs::Stdin
         } else {
             let paths = if args.paths.is_empty() {
@@ -201,6 +228,24 @@ impl ScanConfig {
         let asked = args.threads.unwrap_or(0);
         let threads = asked.min(max_threads());
         let settings = Settings::load(args.config.as_deref(), &root_of(&inputs))?;
+        let flag_globs = |flag: &str, globs: &[String]| -> Vec<OriginGlob> {
+            globs
+                .iter()
+                .map(|glob| OriginGlob {
+                    origin: flag.to_string(),
+                    glob: glob.clone(),
+                })
+                .collect()
+        };
+        let mut exclude = flag_globs("--exclude", &args.exclude);
+        exclude.extend(flag_globs("the config file's exclude:", &settings.exclude));
+        // --include replaces the config file's include; excludes add up.
+        let include = if args.include.is_empty() {
+            flag_globs("the config file's include:", &settings.include)
+        } else {
+            flag_globs("--include", &args.include)
+        };
+        let paths = PathFilter::new(&include, &exclude)?;
         let mut rule_files = args.rules;
         rule_files.extend(settings.rule_files);
         Ok(ScanConfig {
@@ -222,11 +267,22 @@ impl ScanConfig {
             rule_files,
             rule_adjustments: settings.rules,
             allowlist: settings.allowlist,
+            rule_selection,
+            fail_on: args
+                .fail_on
+                .map(|s| match s {
+                    SeverityArg::Critical => Severity::Critical,
+                    SeverityArg::High => Severity::High,
+                    SeverityArg::Medium => Severity::Medium,
+                    SeverityArg::Low => Severity::Low,
+                })
+                .or(settings.fail_on),
+            findings_code,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow: args.follow,
                 threads,
-                exclude: settings.exclude,
+                paths,
             },
             max_file_size: explicit_size
                 .or(settings.max_file_size)

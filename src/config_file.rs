@@ -14,6 +14,8 @@
 //! rules = ["ci/extra-rules.toml"]       # more rule files, relative to this file
 //! disable = ["generic-password"]        # rule ids to turn off
 //! exclude = ["vendor/", "*.min.js"]     # gitignore-style globs never scanned
+//! include = ["src/", "config/"]         # only these paths are scanned (like --include)
+//! fail_on = "high"                      # like --fail-on
 //! max_file_size = "16M"                 # like --max-file-size
 //! min_entropy = 4.0                     # threshold for generic rules
 //!
@@ -55,11 +57,17 @@ struct ConfigSyntax {
     /// `rule-id = "critical" | "high" | "medium" | "low" | "info"`: overrides a rule's severity.
     #[serde(default)]
     severity: BTreeMap<String, Spanned<String>>,
-    /// Gitignore-style globs, relative to the scan root, of paths never scanned. Git
-    /// history is read blob by blob, before paths are known, so there the findings at
-    /// excluded (repository-relative) paths are dropped instead, counted as suppressed.
+    /// Gitignore-style globs, relative to the scan root (repository-relative in git
+    /// modes), of paths never scanned; added to `--exclude`.
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    /// Gitignore-style globs: only paths matching one are scanned. `--include` replaces them.
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    /// `"critical" | "high" | "medium" | "low"`: findings below it do not fail the run.
+    /// `--fail-on` replaces it.
+    #[serde(default)]
+    fail_on: Option<Spanned<String>>,
     /// Findings not to report (counted as suppressed in the summary).
     #[serde(default)]
     allowlist: AllowlistSyntax,
@@ -102,9 +110,14 @@ struct Located<T> {
 pub struct Settings {
     /// Extra rule files, resolved against the config file's directory.
     pub rule_files: Vec<PathBuf>,
-    /// Gitignore-style globs never scanned (the walker's copy; git findings are dropped
-    /// through [`Allowlist`]).
+    /// Gitignore-style globs never scanned, in every mode: joined with `--exclude` into the
+    /// scan's path filter. ([`Allowlist`] keeps a copy that drops findings at such paths,
+    /// which the path filter has already left out.)
     pub exclude: Vec<String>,
+    /// Gitignore-style globs: only these paths are scanned (`--include` wins when given).
+    pub include: Vec<String>,
+    /// `fail_on`; `--fail-on` wins when given.
+    pub fail_on: Option<Severity>,
     /// `max_file_size`, in bytes; `--max-file-size` wins when given.
     pub max_file_size: Option<u64>,
     /// `disable`, `[severity]` and `min_entropy`.
@@ -230,6 +243,20 @@ impl Settings {
             settings.rules.severity.push((id, severity));
         }
         settings.exclude = syntax.exclude.iter().map(|g| g.get_ref().clone()).collect();
+        glob_matcher(&syntax.include, "include", &invalid)?;
+        settings.include = syntax.include.iter().map(|g| g.get_ref().clone()).collect();
+        if let Some(level) = &syntax.fail_on {
+            let severity = Severity::parse(level.get_ref())
+                .filter(|s| *s != Severity::Info)
+                .ok_or_else(|| {
+                    let message = format!(
+                        "fail_on {} is not one of critical, high, medium, low",
+                        redact::quoted(level.get_ref())
+                    );
+                    invalid(level.span().start, message)
+                })?;
+            settings.fail_on = Some(severity);
+        }
         settings.allowlist = Allowlist::load(&syntax.allowlist, &syntax.exclude, root, &invalid)?;
         if let Some(size) = &syntax.max_file_size {
             let bytes = parse_size(size.get_ref()).ok_or_else(|| {
@@ -463,7 +490,7 @@ mod tests {
     #[test]
     fn every_key() {
         let s = parse(
-            "disable = [\"x-y\"]\nexclude = [\"vendor/\"]\nmax_file_size = \"1K\"\nmin_entropy = 4.5\n\
+            "disable = [\"x-y\"]\nexclude = [\"vendor/\"]\ninclude = [\"src/\"]\nfail_on = \"high\"\nmax_file_size = \"1K\"\nmin_entropy = 4.5\n\
              [severity]\ngeneric-api-key = \"low\"\n[allowlist]\nfingerprints = [\"0123456789ABCDEF0123456789abcdef\"]\n\
              regexes = ['^sk_test_']\npaths = [\"tests/\"]\n",
         )
@@ -474,7 +501,9 @@ mod tests {
         assert_eq!(s.max_file_size, Some(1024));
         assert_eq!(s.rules.min_entropy, Some(4.5));
         assert_eq!(s.rules.severity[0].1, Severity::Low);
-        assert_eq!(s.rules.severity[0].0.line, 6);
+        assert_eq!(s.rules.severity[0].0.line, 8);
+        assert_eq!(s.include, ["src/"]);
+        assert_eq!(s.fail_on, Some(Severity::High));
         let allow = &s.allowlist;
         assert!(allow
             .fingerprints
@@ -491,6 +520,12 @@ mod tests {
             ("[allowlist]\nregexes = [\"(\"]\n", 2, "does not compile"),
             ("min_entropy = 9.0\n", 1, "between 0 and 8"),
             ("max_file_size = \"big\"\n", 1, "not a size"),
+            ("\nfail_on = \"info\"\n", 2, "not one of critical"),
+            (
+                "include = [\"a\", \"src/{x\"]\n",
+                1,
+                "include: invalid glob",
+            ),
             (
                 "[allowlist]\nfingerprints = [\"abc\"]\n",
                 2,

@@ -58,21 +58,33 @@ pub mod rules;
 pub(crate) mod source;
 pub(crate) mod user_file;
 
-use cli::{Cli, Command, RulesCommand};
+use cli::{Cli, Command, RulesCommand, RulesFormat};
 use exit::ExitStatus;
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => {
-            let config = config::ScanConfig::resolve(args)
+            let config = config::ScanConfig::resolve(*args)
                 .map_err(|e| commands::scan::NotStarted(e.into()))?;
             commands::scan::run(config)
         }
-        Command::Rules(RulesCommand::List { rules, json }) => commands::rules::list(&rules, json),
+        Command::Rules(RulesCommand::List {
+            rules,
+            format,
+            json,
+        }) => commands::rules::list(&rules, if json { RulesFormat::Json } else { format }),
+        Command::Rules(RulesCommand::Explain {
+            id,
+            rules,
+            format,
+            show_secrets,
+        }) => commands::rules::explain(&id, &rules, format, show_secrets),
         Command::Rules(RulesCommand::Check { files }) => commands::rules::check(&files),
         Command::Checklist(args) => commands::checklist::run(args),
         Command::Baseline(command) => commands::baseline::run(command),
         Command::Hook(command) => commands::hook::run(command),
+        Command::Completions { shell } => commands::completions::completions(shell),
+        Command::Man { dir } => commands::completions::man(dir.as_deref()),
     }
 }

@@ -10,7 +10,7 @@ fn main() {
         Err(err) => {
             // --help and --version are not errors.
             let code = if err.use_stderr() {
-                ExitStatus::Error as i32
+                ExitStatus::Error.code()
             } else {
                 0
             };
@@ -30,7 +30,7 @@ fn main() {
             ExitStatus::Error
         }
     };
-    std::process::exit(status as i32);
+    std::process::exit(status.code());
 }
 
 /// `keyhound scan | head` closes the pipe early; that is the reader's choice, not an error.

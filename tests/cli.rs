@@ -27,6 +27,12 @@ fn help_documents_every_scan_flag_and_exit_codes() {
         "--baseline",
         "--write-baseline",
         "--checklist",
+        "--include",
+        "--exclude",
+        "--enable-rule",
+        "--disable-rule",
+        "--fail-on",
+        "--exit-code",
     ] {
         assert!(
             run.stdout.contains(flag),
@@ -36,7 +42,8 @@ fn help_documents_every_scan_flag_and_exit_codes() {
     }
     let top = env.run(&["--help"]);
     assert!(
-        top.stdout.contains("0 nothing found, 1 findings, 2 error"),
+        top.stdout
+            .contains("Exit status:\n  0  nothing found (or only findings below `scan --fail-on`)\n  1  findings (`scan --exit-code N` changes it)\n  2  error"),
         "{}",
         top.stdout
     );

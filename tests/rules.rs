@@ -189,3 +189,148 @@ fn wrong_github_checksum_is_not_reported() {
         .collect();
     assert_eq!(paths, vec!["good.txt"]);
 }
+
+#[test]
+fn rules_list_is_sorted_by_id_in_both_formats_and_json_is_an_alias() {
+    let env = TestEnv::new();
+    let json = env.run(&["rules", "list", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let ids: Vec<String> = json
+        .json()
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    assert_eq!(env.run(&["rules", "list", "--json"]).stdout, json.stdout);
+    let table = env.run(&["rules", "list"]);
+    let table_ids: Vec<&str> = table
+        .stdout
+        .lines()
+        .skip(1)
+        .take(ids.len())
+        .map(|l| l.split_whitespace().next().expect("an id"))
+        .collect();
+    assert_eq!(table_ids, ids);
+    let both = env.run(&["rules", "list", "--json", "--format", "human"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
+
+#[test]
+fn rules_explain_shows_the_rule_its_examples_and_rotation() {
+    let env = TestEnv::new();
+    let run = env.run(&["rules", "explain", "aws-access-key-id"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "aws-access-key-id: AWS access key ID\n",
+        "Amazon Web Services (aws) issues these secrets.\n",
+        "Severity:    high\n",
+        "Confidence:  high\n",
+        "Defined in:  rules/aws.toml (built in)\n",
+        "    \\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b\n",
+        "Keywords:    AKIA, ASIA, ABIA, ACCA\n",
+        "Excluded:    secrets matching EXAMPLE$\n",
+        // The built-in examples are fake, printed as the rule file has them.
+        "Examples that match:\n    aws_access_key_id = AKIA4V6MFVJF2LBFKKWY\n",
+        "Examples that do not match:\n    aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n",
+        "How to rotate a leaked one (Amazon Web Services):\n  1. In the IAM console",
+        "  Revoke: https://console.aws.amazon.com/iam/home#/users\n",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "lacks {expected:?}:\n{}",
+            run.stdout
+        );
+    }
+    let json = env.run(&["rules", "explain", "github-classic-pat", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let rule = json.json();
+    assert_eq!(rule["id"], "github-classic-pat");
+    assert_eq!(rule["provider"]["id"], "github");
+    assert_eq!(rule["checksum"], "github-crc32");
+    assert!(rule["regex"].as_str().expect("regex").contains("ghp_"));
+    assert!(!rule["examples"].as_array().expect("examples").is_empty());
+    assert!(!rule["provider"]["steps"]
+        .as_array()
+        .expect("steps")
+        .is_empty());
+}
+
+#[test]
+fn rules_explain_prints_a_user_rules_examples_only_with_show_secrets() {
+    let env = TestEnv::new();
+    env.write("my-rules.toml", CUSTOM);
+    let run = env.run(&["rules", "explain", "acme-token", "--rules", "my-rules.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Defined in:  my-rules.toml\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "Examples: 1 that match, 1 that do not (in my-rules.toml; --show-secrets prints them)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("acme_Q2v8"), "{}", run.stdout);
+    let shown = env.run(&[
+        "rules",
+        "explain",
+        "acme-token",
+        "--rules",
+        "my-rules.toml",
+        "--show-secrets",
+    ]);
+    assert!(
+        shown
+            .stdout
+            .contains("    ACME=acme_Q2v8Lr0XkTz4mB9pWc7sYh1d\n"),
+        "{}",
+        shown.stdout
+    );
+    let json = env.run(&[
+        "rules",
+        "explain",
+        "acme-token",
+        "--rules",
+        "my-rules.toml",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(json.json()["examples"], serde_json::Value::Null);
+}
+
+#[test]
+fn rules_explain_of_an_unknown_id_offers_close_matches_and_exits_two() {
+    let env = TestEnv::new();
+    for (id, offered) in [
+        ("github-pat-classic", "(did you mean github-classic-pat?)"),
+        ("aws-acess-key-id", "(did you mean aws-access-key-id?)"),
+        (
+            "stripe-secret",
+            "(did you mean stripe-webhook-secret, stripe-live-secret-key, stripe-test-secret-key?)",
+        ),
+    ] {
+        let run = env.run(&["rules", "explain", id]);
+        assert_eq!(run.code, 2, "{id}: {}", run.stdout);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!(
+                "keyhound: error: no rule has the id \"{id}\" {offered}"
+            )),
+            "{id}: {}",
+            run.stderr
+        );
+    }
+    let run = env.run(&["rules", "explain", "zzzz"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "keyhound: error: no rule has the id \"zzzz\"; `keyhound rules list` shows every rule\n"
+    );
+}

@@ -29,7 +29,7 @@ fn run_check(mut args: ScanArgs) -> anyhow::Result<ExitStatus> {
     }
     let config = ScanConfig::resolve(args).map_err(|e| super::scan::NotStarted(e.into()))?;
     let status = super::scan::run(config)?;
-    if status == ExitStatus::Findings {
+    if status.is_findings() {
         let what = if files {
             "the files to be committed contain"
         } else {

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod checklist;
+pub mod completions;
 pub mod hook;
 pub mod rules;
 pub mod scan;

@@ -35,6 +35,10 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         .rule_adjustments
         .apply(&mut rules)
         .map_err(|e| not_started(e.into()))?;
+    config
+        .rule_selection
+        .apply(&mut rules)
+        .map_err(|e| not_started(e.into()))?;
     // Read before scanning, so that a bad baseline fails fast.
     let known = config
         .baseline
@@ -141,9 +145,30 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         report::human::write_summary(&outcome, &opts, &mut summary)?;
         messages.warn_raw(&String::from_utf8_lossy(&summary));
     }
+    let failing = match config.fail_on {
+        Some(level) => outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity >= level)
+            .count(),
+        None => outcome.findings.len(),
+    };
+    if let Some(level) = config.fail_on {
+        let below = outcome.findings.len() - failing;
+        if below > 0 {
+            let (total, verb) = (
+                outcome.findings.len(),
+                if below == 1 { "is" } else { "are" },
+            );
+            messages.warn_raw(&format!(
+                "keyhound: {below} of {total} findings {verb} below --fail-on {level}: reported, not failing the run"
+            ));
+        }
+    }
     Ok(ExitStatus::for_scan(
-        outcome.findings.len(),
+        failing,
         messages.failed(),
+        config.findings_code,
     ))
 }
 

@@ -22,6 +22,7 @@ use crate::finding::{BlobFinding, Finding, Outcome};
 use crate::provenance::{CommitInfo, Provenance};
 use crate::source::filesystem::WalkOptions;
 use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
+use crate::source::path_filter::PathFilter;
 use crate::source::GitMode;
 use blobs::{scan_blobs, BlobVisitor, Scanned};
 use messages::MessageScan;
@@ -52,6 +53,8 @@ struct Repo<'r> {
     repo: &'r gix::Repository,
     /// `.keyhoundignore` rules (empty with `--no-ignore`).
     ignore: IgnoreRules,
+    /// `--include`/`--exclude` and the config file's `exclude` (also with `--no-ignore`).
+    paths: &'r PathFilter,
     /// `--threads`: None for one per core.
     threads: Option<usize>,
 }
@@ -77,6 +80,7 @@ fn scan_git_in_pool(
         shared: &shared,
         repo: &repo,
         ignore,
+        paths: &walk.paths,
         threads: (walk.threads > 0).then_some(walk.threads),
     };
     let mut outcome = match mode {
@@ -124,6 +128,15 @@ fn scan_git_in_pool(
     outcome.elapsed = started.elapsed();
     outcome.sort();
     Ok(outcome)
+}
+
+impl Repo<'_> {
+    /// Whether nothing is read or reported at the repository-relative `path`: an ignore
+    /// file, `--exclude` or the config's `exclude` leaves it out, or `--include` does not
+    /// name it.
+    fn skips(&self, path: &str) -> bool {
+        self.ignore.is_ignored(path) || !self.paths.allows_repo_path(path)
+    }
 }
 
 /// The commits of `--range`: `A..B` (reachable from B, not from A), `A...B` (from either,
@@ -336,7 +349,7 @@ fn scan_introduced(
     // Paths are known before scanning here: a blob only at ignored paths is not read.
     let mut blobs: Vec<ObjectId> = introductions
         .iter()
-        .filter(|i| !r.ignore.is_ignored(&i.path))
+        .filter(|i| !r.skips(&i.path))
         .map(|i| i.blob)
         .collect();
     blobs.sort();
@@ -344,10 +357,7 @@ fn scan_introduced(
     ctx.progress
         .phase_of("scanning introduced blobs", blobs.len() as u64);
     let mut known: HashMap<ObjectId, &str> = HashMap::new();
-    for i in introductions
-        .iter()
-        .filter(|i| !r.ignore.is_ignored(&i.path))
-    {
+    for i in introductions.iter().filter(|i| !r.skips(&i.path)) {
         known.entry(i.blob).or_insert(i.path.as_str());
     }
     let (found, stats) = scan_blobs(ctx, r.shared, &blobs, &known);
@@ -409,7 +419,7 @@ fn place(
         }
     }
     let head_ancestors = head_id.map(|h| ancestors(commits, h)).unwrap_or_default();
-    let ignored = |path: &str| r.ignore.is_ignored(path);
+    let ignored = |path: &str| r.skips(path);
     place::Placement {
         found,
         introductions,
@@ -509,7 +519,7 @@ fn merge_worktree(r: &Repo<'_>, outcome: &mut Outcome, worktree: Outcome, workdi
 /// `--staged`: index entries that differ from HEAD, read from the object database.
 fn scan_staged(ctx: &Context<'_>, r: &Repo<'_>) -> Result<Outcome, GitError> {
     let mut staged = git::staged_blobs(r.repo)?;
-    staged.retain(|(path, _)| !r.ignore.is_ignored(path));
+    staged.retain(|(path, _)| !r.skips(path));
     let blobs: Vec<ObjectId> = staged.iter().map(|(_, id)| *id).collect();
     ctx.progress
         .phase_of("scanning staged files", blobs.len() as u64);

@@ -334,8 +334,21 @@ pub fn scan_paths(
     opts: &filesystem::WalkOptions,
 ) -> Result<Outcome, ignore::Error> {
     let started = Instant::now();
+    // The walk never filters its roots, so files named on the command line (as the
+    // pre-commit framework names each file it checks) meet --include/--exclude here.
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .filter(|root| root.is_dir() || opts.paths.allows_file(root))
+        .cloned()
+        .collect();
+    if roots.is_empty() {
+        return Ok(Outcome {
+            elapsed: started.elapsed(),
+            ..Outcome::default()
+        });
+    }
     let collector = Mutex::new(Outcome::default());
-    let walk = filesystem::walker(roots, opts)?;
+    let walk = filesystem::walker(&roots, opts)?;
     walk.run(|| {
         let mut worker = Worker {
             ctx,

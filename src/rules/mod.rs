@@ -7,6 +7,7 @@
 
 pub mod builtin;
 pub mod paths;
+pub mod select;
 pub mod syntax;
 
 use std::collections::{HashMap, HashSet};
@@ -110,6 +111,14 @@ impl Checksum {
             "jwt" => Checksum::Jwt,
             _ => return None,
         })
+    }
+
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Checksum::GithubCrc32 => "github-crc32",
+            Checksum::Jwt => "jwt",
+        }
     }
 }
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkParallel};
 
+use super::path_filter::PathFilter;
+
 /// The most a read reserves up front; past that the buffer grows as bytes arrive, so a
 /// size that was wrong when listed costs no memory.
 const MAX_PREALLOCATION: usize = 64 << 20;
@@ -23,8 +25,9 @@ pub struct WalkOptions {
     pub follow: bool,
     /// Worker threads; 0 picks one per core.
     pub threads: usize,
-    /// Extra gitignore-style globs to exclude (from the config file).
-    pub exclude: Vec<String>,
+    /// `--include`/`--exclude` and the config file's `exclude`: applied with or without
+    /// `--no-ignore`.
+    pub paths: PathFilter,
 }
 
 /// Builds the parallel walker over `roots`.
@@ -47,14 +50,33 @@ pub fn walker(roots: &[PathBuf], opts: &WalkOptions) -> Result<WalkParallel, ign
     if !opts.no_ignore {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
-    if !opts.exclude.is_empty() {
-        let mut overrides = ignore::overrides::OverrideBuilder::new(&roots[0]);
-        for glob in &opts.exclude {
-            overrides.add(&format!("!{glob}"))?;
-        }
-        builder.overrides(overrides.build()?);
+    if !opts.paths.is_empty() {
+        let filter = opts.paths.clone();
+        builder.filter_entry(move |entry| {
+            if entry.file_name() == ".git" {
+                return false;
+            }
+            let relative = relative_to_root(entry.path(), entry.depth());
+            match entry.file_type() {
+                Some(t) if t.is_dir() => filter.allows_dir(relative),
+                _ => filter.allows_file(relative),
+            }
+        });
     }
     Ok(builder.build_parallel())
+}
+
+/// The part of a walked `path` below its root: its last `depth` components (a root
+/// itself, at depth 0, is returned whole).
+fn relative_to_root(path: &Path, depth: usize) -> &Path {
+    if depth == 0 {
+        return path;
+    }
+    let mut components = path.components();
+    for _ in 0..depth {
+        components.next_back();
+    }
+    path.strip_prefix(components.as_path()).unwrap_or(path)
 }
 
 /// A path as reported: without a leading `./`, with `/` separators.

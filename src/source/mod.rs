@@ -3,6 +3,7 @@
 
 pub mod filesystem;
 pub mod git;
+pub mod path_filter;
 pub mod stdin;
 
 /// Which part of a git repository to scan (`--history`, `--staged`, `--range`).

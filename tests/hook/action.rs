@@ -64,7 +64,12 @@ fn action_declares_every_input_it_uses() {
         "baseline",
         "binary",
         "config",
+        "disable-rules",
+        "enable-rules",
+        "exclude",
+        "fail-on",
         "fail-on-findings",
+        "include",
         "mode",
         "path",
         "release-url",
@@ -236,6 +241,11 @@ fn run_action(workspace: &Path, runner: &Runner, keyhound: &Path, env: &[(&str, 
     for var in [
         "INPUT_CONFIG",
         "INPUT_ARGS",
+        "INPUT_FAIL_ON",
+        "INPUT_INCLUDE",
+        "INPUT_EXCLUDE",
+        "INPUT_ENABLE_RULES",
+        "INPUT_DISABLE_RULES",
         "EVENT_BEFORE",
         "EVENT_BASE_SHA",
         "EVENT_HEAD_SHA",
@@ -378,6 +388,80 @@ fn action_passes_sarif_checklist_baseline_config_and_extra_args() {
 }
 
 #[test]
+fn action_passes_fail_on_globs_and_rule_selections() {
+    let fx = fixture();
+    let runner = Runner::new();
+    let fake = recording_keyhound(&runner.dir, 0);
+    let env = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_FAIL_ON", "high"),
+        ("INPUT_INCLUDE", "src/\n  *.env  \n\n"),
+        ("INPUT_EXCLUDE", "docs/{a,b}/\nvendor dir/"),
+        ("INPUT_ENABLE_RULES", "aws-*, github-*"),
+        ("INPUT_DISABLE_RULES", "generic-*\ngeneric-password"),
+        ("INPUT_ARGS", "-j 2"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &fake, &env);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let line = calls(&runner.dir);
+    assert!(
+        line.trim().ends_with(
+            " --fail-on high --include src/ --include *.env --exclude docs/{a,b}/ --exclude vendor dir/ \
+             --enable-rule aws-* --enable-rule github-* --disable-rule generic-* --disable-rule generic-password -j 2"
+        ),
+        "{line}"
+    );
+    // Each glob is one argument, spaces included: the recording joins them with spaces,
+    // so count the arguments through a stand-in that prints one per line.
+    let runner = Runner::new();
+    let path = runner.dir.write(
+        "argv-keyhound",
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$(dirname \"$0\")/argv.txt\"\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let run = run_action(fx.env.path(), &runner, &path, &env);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let argv = std::fs::read_to_string(runner.dir.path().join("argv.txt")).expect("argv");
+    assert!(argv.contains("\n--exclude\nvendor dir/\n"), "{argv}");
+    assert!(argv.contains("\n--include\n*.env\n"), "{argv}");
+}
+
+#[test]
+fn action_fail_on_and_exclude_work_end_to_end() {
+    let fx = fixture();
+    // The fixture's secret is in leak.env (deleted in HEAD, still in history).
+    let runner = Runner::new();
+    let dispatch = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_EXCLUDE", "*.env"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &dispatch);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(sarif_results(&fx.env.path().join("keyhound.sarif")).is_empty());
+    // A GitHub token is critical: fail-on critical still fails; disabling its rule (and
+    // the generic ones, which would then take the value for an assignment) does not.
+    let runner = Runner::new();
+    let dispatch = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_FAIL_ON", "critical"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &dispatch);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let runner = Runner::new();
+    let dispatch = [
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_DISABLE_RULES", "github-*, generic-*"),
+    ];
+    let run = run_action(fx.env.path(), &runner, &keyhound_bin(), &dispatch);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(sarif_results(&fx.env.path().join("keyhound.sarif")).is_empty());
+}
+
+#[test]
 fn action_rejects_bad_inputs() {
     let fx = fixture();
     let runner = Runner::new();
@@ -402,6 +486,20 @@ fn action_rejects_bad_inputs() {
         &[("INPUT_FAIL_ON_FINDINGS", "maybe")],
     );
     assert_eq!(run.code, 2);
+    let run = run_action(
+        fx.env.path(),
+        &runner,
+        &fake,
+        &[("INPUT_FAIL_ON", "severe")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains(
+            "::error title=keyhound::fail-on must be critical, high, medium or low, not 'severe'"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(calls(&runner.dir).is_empty(), "keyhound did not run");
 }
 
