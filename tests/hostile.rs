@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use crate::util::{fake, keyhound_bin, TestEnv};
 
+mod git_objects;
+
 /// A text file of 1.2 MiB (over the size from which the old code mapped files) with no
 /// keyword in it, so that even a debug build scans it quickly.
 fn filler() -> Vec<u8> {
