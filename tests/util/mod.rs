@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod sarif;
+
 /// A temporary working directory, removed when dropped.
 pub struct TestEnv {
     dir: tempfile::TempDir,
@@ -27,6 +29,14 @@ impl Run {
                 self.stdout, self.stderr
             )
         })
+    }
+
+    /// Parses stdout as a SARIF log, asserting that it is valid against the SARIF 2.1.0
+    /// schema.
+    pub fn sarif(&self) -> serde_json::Value {
+        let log = self.json();
+        sarif::assert_valid(&log);
+        log
     }
 
     /// Parses stdout as JSON Lines.
