@@ -222,29 +222,6 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the Python `script` (which may `import yaml`) on `file` and asserts it succeeds.
-/// Returns false, doing nothing, when python3 with PyYAML is not available.
-pub fn check_yaml_with_python(script: &str, file: &Path) -> bool {
-    let has_yaml = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_yaml {
-        return false;
-    }
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(file)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    true
-}
-
 /// A `git` command with no global/system config and a fixed identity.
 pub fn git_command(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
