@@ -58,7 +58,8 @@ fn read_trees(
             if !wanted.contains(&id) && checked.insert(id) && !present(&id) {
                 errors.push(GitError::Missing { id });
             }
-            if mode.is_tree() {
+            // With no blob of interest, trees are read only for the check above.
+            if mode.is_tree() && !wanted.is_empty() {
                 subtrees.push((name.into(), id));
             } else if mode.is_blob() && wanted.contains(&id) {
                 found.push((name.into(), id));
