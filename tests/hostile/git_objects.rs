@@ -230,7 +230,8 @@ fn a_malformed_commit_does_not_stop_the_history_scan() {
 
 /// A file over `--max-file-size` was counted in the summary of a git scan but never
 /// named, so a large staged file passed the pre-commit hook unnoticed. Every mode now
-/// names what it skipped: the path where it is known, else the blob.
+/// names what it skipped (the path where it is known, else the blob): the working tree,
+/// `--staged`, `hook run`, the installed hook, `--range` and `--history`.
 #[test]
 fn files_skipped_for_size_are_named_in_every_mode() {
     let env = TestEnv::new();
@@ -262,7 +263,38 @@ fn files_skipped_for_size_are_named_in_every_mode() {
         run.stderr
     );
 
-    env.commit_all("two", "2024-01-02T00:00:00Z");
+    // `keyhound hook run` (the pre-commit framework's entry) scans the named files.
+    let run = env.run(&["hook", "run", "big.txt", limit[0], limit[1]]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "keyhound: warning: big.txt: skipped, 2400 {skipped}"
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // The installed git hook (`scan --staged`, the limit from .keyhound.toml) lets the
+    // commit through, but says what it did not scan.
+    env.write(".keyhound.toml", "max_file_size = \"1K\"\n");
+    let install = env.run(&["hook", "install"]);
+    assert_eq!(install.code, 0, "{}", install.stderr);
+    env.git(&["add", "-A"]);
+    let out = crate::util::git_command(env.path())
+        .env("KEYHOUND", crate::util::keyhound_bin())
+        .env("NO_COLOR", "1")
+        .args(["commit", "-q", "-m", "two"])
+        .output()
+        .expect("git commit");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "keyhound: warning: big.txt (blob {blob}): skipped, 2400 {skipped}"
+        )),
+        "{stderr}"
+    );
+
     let run = env.run(&["scan", "--range", "HEAD~1..HEAD", ".", limit[0], limit[1]]);
     assert!(
         run.stderr.contains(&format!(
