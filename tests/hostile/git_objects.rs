@@ -219,6 +219,14 @@ fn a_malformed_commit_does_not_stop_the_history_scan() {
         ]
     );
 
+    // The empty author and date still make a valid SARIF log.
+    let sarif = env.run(&["scan", "--history", ".", "--format", "sarif", "-q"]);
+    assert_eq!(sarif.code, 1, "{}", sarif.stderr);
+    assert_eq!(
+        sarif.sarif()["runs"][0]["results"].as_array().map(Vec::len),
+        Some(2)
+    );
+
     let (run, findings) = env.scan_json(&["--range", "HEAD~2..HEAD", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.stderr.matches(&warning).count(), 1, "{}", run.stderr);
