@@ -327,26 +327,43 @@ fn rename(from: &Path, to: &Path, action: &'static str) -> Result<(), HookError>
     })
 }
 
-/// Writes the hook next to its final place, makes it executable, then renames it over,
-/// so a commit running concurrently never sees half a script.
+/// Writes the hook to a temporary file of its own in the hooks directory, makes it
+/// executable, syncs it, then renames it over the hook, so a commit running concurrently
+/// never sees half a script and two installs at once never share a file.
 fn write_hook(hook: &Path, text: &str) -> Result<(), HookError> {
-    let tmp = hook.with_file_name("pre-commit.keyhound-tmp");
+    use std::io::Write;
+    let dir = hook.parent().unwrap_or(Path::new("."));
     let io_err = |action| {
-        let path = tmp.clone();
+        let path = dir.to_path_buf();
         move |source| HookError::Io {
             path,
             action,
             source,
         }
     };
-    fs::write(&tmp, text).map_err(io_err("write the hook"))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix("pre-commit.keyhound-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err("create a temporary file for the new hook"))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(io_err("write the new hook"))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755))
-            .map_err(io_err("make the hook executable"))?;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o755))
+            .map_err(io_err("make the new hook executable"))?;
     }
-    rename(&tmp, hook, "move the new hook into place")
+    tmp.as_file()
+        .sync_all()
+        .map_err(io_err("write the new hook"))?;
+    tmp.persist(hook).map_err(|e| HookError::Io {
+        path: hook.to_path_buf(),
+        action: "move the new hook into place",
+        source: e.error,
+    })?;
+    Ok(())
 }
 
 /// The hook. Git runs it from the top of the work tree with no arguments.

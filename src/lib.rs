@@ -36,20 +36,20 @@
 //! commands
 //! ```
 
-pub(crate) mod baseline;
+pub mod baseline;
 pub mod cli;
 pub(crate) mod commands;
 pub(crate) mod config;
-pub(crate) mod config_file;
+pub mod config_file;
 pub(crate) mod date;
-pub(crate) mod decode;
+pub mod decode;
 pub mod exit;
 pub mod finding;
 pub(crate) mod hook;
 pub mod matcher;
-pub(crate) mod messages;
-pub(crate) mod pipeline;
-pub(crate) mod progress;
+pub mod messages;
+pub mod pipeline;
+pub mod progress;
 pub(crate) mod provenance;
 pub(crate) mod report;
 /// Escaping of untrusted text per output kind (the binary escapes its error messages).

@@ -249,7 +249,7 @@ fn suppressions_by_form_are_in_the_sarif_run_properties() {
     );
     let run = env.run(&["scan", ".", "--format", "sarif"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let log = run.json();
+    let log = run.sarif();
     assert_eq!(
         log["runs"][0]["properties"]["suppressed"],
         serde_json::json!({"total": 2, "by_form": {"keyhound:allow": 1, "keyhound:allow-next-line": 1}})

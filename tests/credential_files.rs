@@ -175,7 +175,7 @@ fn a_weak_password_is_low_with_a_note_in_human_json_and_sarif() {
         human.stdout
     );
     let sarif = env.run(&["scan", ".", "--format", "sarif"]);
-    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let log = sarif.sarif();
     let result = &log["runs"][0]["results"][0];
     assert_eq!(result["level"], "note");
     let message = result["message"]["text"].as_str().expect("message");

@@ -89,6 +89,9 @@ fn a_framework_key_is_redacted_by_default() {
     for format in ["human", "json", "sarif"] {
         let run = env.run(&["scan", ".", "--format", format]);
         assert_eq!(run.code, 1, "{}", run.stderr);
+        if format == "sarif" {
+            run.sarif();
+        }
         assert!(!run.stdout.contains(salt), "{format}: {}", run.stdout);
         assert!(
             !run.stdout.contains(&salt[..16]),

@@ -32,7 +32,7 @@ fn sarif_places(env: &TestEnv, args: &[&str]) -> Vec<Place> {
     all.extend_from_slice(args);
     let run = env.run(&all);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let log = run.json();
+    let log = run.sarif();
     let mut out: Vec<Place> = log["runs"][0]["results"]
         .as_array()
         .expect("results")
@@ -339,7 +339,7 @@ fn secret_only_in_a_commit_message_is_found_with_the_commit() {
 
     // SARIF: a logical location names the commit; no file URI is invented.
     let run = env.run(&["scan", "--history", ".", "--format", "sarif", "-q"]);
-    let log = run.json();
+    let log = run.sarif();
     let result = &log["runs"][0]["results"][0];
     assert_eq!(result["properties"]["source"], "commit-message");
     assert_eq!(result["properties"]["commit"], commit.as_str());

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use crate::util::{fake, keyhound_bin, TestEnv};
 
+mod git_objects;
+
 /// A text file of 1.2 MiB (over the size from which the old code mapped files) with no
 /// keyword in it, so that even a debug build scans it quickly.
 fn filler() -> Vec<u8> {
@@ -431,6 +433,62 @@ fn concurrent_baseline_writers_lose_nothing() {
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// `hook install` wrote through one fixed temporary name (`pre-commit.keyhound-tmp`), so
+/// two installs at once (an IDE and a terminal, a script run twice) renamed each other's
+/// file away and failed. Each writes a temporary file of its own now: every concurrent
+/// install succeeds, and the hook left is whole, executable and keyhound's.
+#[test]
+fn concurrent_hook_installs_all_succeed() {
+    let env = TestEnv::new();
+    env.git_init();
+    let hooks = env.path().join(".git/hooks");
+    for round in 0..4 {
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                Command::new(keyhound_bin())
+                    .args(["hook", "install"])
+                    .current_dir(env.path())
+                    .env("GIT_CONFIG_NOSYSTEM", "1")
+                    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn keyhound")
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().expect("wait");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let hook = std::fs::read_to_string(hooks.join("pre-commit")).expect("the hook");
+    assert!(
+        hook.starts_with("#!/bin/sh\n# installed by keyhound"),
+        "{hook}"
+    );
+    assert!(hook.trim_end().ends_with("esac"), "{hook}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(hooks.join("pre-commit"))
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111, "{mode:o}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&hooks)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("keyhound") && n != "pre-commit")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -240,6 +240,13 @@ fn invalid_utf8_is_scanned_as_bytes_with_byte_columns() {
     assert_eq!(run.json()[0]["column"], 9);
 }
 
+/// A write-only kernel setting: reading it is refused to every user, root included.
+#[cfg(target_os = "linux")]
+const WRITE_ONLY: &str = "/proc/sys/vm/drop_caches";
+
+/// A file that cannot be read is an error naming it (exit 2), and the findings elsewhere
+/// are still reported. Root reads a file whatever its mode (CI runs as root), so there the
+/// unreadable file is a link, followed, to a write-only kernel setting instead.
 #[cfg(unix)]
 #[test]
 fn unreadable_file_warns_and_exits_two() {
@@ -248,10 +255,31 @@ fn unreadable_file_warns_and_exits_two() {
     let locked = env.write("locked.txt", "secret stuff");
     env.write("open.txt", format!("{}\n", fake::stripe_live()));
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let mut args = vec!["scan", ".", "--format", "json"];
     if std::fs::read(&locked).is_ok() {
-        return; // running as root: permissions are not enforced
+        #[cfg(not(target_os = "linux"))]
+        {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "skipping unreadable_file_warns_and_exits_two: running as root, where \
+                     file modes are not enforced"
+                );
+            }
+            return;
+        }
+        #[cfg(target_os = "linux")]
+        {
+            assert!(
+                std::fs::read(WRITE_ONLY).is_err(),
+                "{WRITE_ONLY} is readable: the test needs another file unreadable to root"
+            );
+            std::fs::remove_file(&locked).expect("remove");
+            std::os::unix::fs::symlink(WRITE_ONLY, &locked).expect("symlink");
+            args.push("--follow");
+        }
     }
-    let run = env.run(&["scan", ".", "--format", "json"]);
+    let run = env.run(&args);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("locked.txt"), "{}", run.stderr);
     assert_eq!(

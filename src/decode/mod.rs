@@ -15,7 +15,7 @@
 //! dropped after its first 48 bytes. The bytes decoded per blob are capped
 //! ([`Limits::max_decoded`]), and only one view per nesting level is alive at a time.
 
-mod segments;
+pub mod segments;
 mod text;
 
 use std::ops::Range;

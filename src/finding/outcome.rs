@@ -21,6 +21,11 @@ pub struct Stats {
     pub changed: u64,
     /// Symbolic links not followed because they lead back to an ancestor (`--follow`).
     pub loops: u64,
+    /// Git objects named by a commit, tree or the index but absent from the object
+    /// database (not scanned).
+    pub missing: u64,
+    /// Commits whose author or date could not be parsed (reported without them).
+    pub malformed: u64,
 }
 
 impl Stats {
@@ -33,6 +38,8 @@ impl Stats {
         self.unreadable += other.unreadable;
         self.changed += other.changed;
         self.loops += other.loops;
+        self.missing += other.missing;
+        self.malformed += other.malformed;
     }
 }
 

@@ -6,6 +6,7 @@
 //! location becomes its own finding ([`place::Placement`]).
 
 mod blobs;
+mod faults;
 mod messages;
 mod place;
 
@@ -25,6 +26,7 @@ use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
 use crate::source::path_filter::PathFilter;
 use crate::source::GitMode;
 use blobs::{scan_blobs, BlobVisitor, Scanned};
+use faults::Faults;
 use messages::MessageScan;
 
 /// Scans a git repository's history, staged changes or a commit range.
@@ -57,6 +59,8 @@ struct Repo<'r> {
     paths: &'r PathFilter,
     /// `--threads`: None for one per core.
     threads: Option<usize>,
+    /// Missing objects and malformed commits met so far.
+    faults: Faults,
 }
 
 fn scan_git_in_pool(
@@ -82,6 +86,7 @@ fn scan_git_in_pool(
         ignore,
         paths: &walk.paths,
         threads: (walk.threads > 0).then_some(walk.threads),
+        faults: Faults::new(ctx, &repo),
     };
     let mut outcome = match mode {
         GitMode::Staged => scan_staged(ctx, &r)?,
@@ -92,7 +97,7 @@ fn scan_git_in_pool(
             let (commits, errors) = git::commits(&repo, &tips, &hidden, |id, m| {
                 messages.scan(id, m);
             });
-            report_errors(ctx, errors);
+            r.faults.errors(ctx, &repo, errors);
             scan_introduced(ctx, &r, &commits, messages)?
         }
         GitMode::History { all_objects, since } => {
@@ -112,7 +117,7 @@ fn scan_git_in_pool(
                             git::commits(&repo, &tips, &hidden, |id, m| messages.scan(id, m))
                         }
                     };
-                    report_errors(ctx, errors);
+                    r.faults.errors(ctx, &repo, errors);
                     scan_introduced(ctx, &r, &commits, messages)?
                 }
                 None => scan_history(ctx, &r, &tips, *all_objects, messages)?,
@@ -125,6 +130,7 @@ fn scan_git_in_pool(
             outcome
         }
     };
+    r.faults.finish(ctx, &mut outcome.stats);
     outcome.elapsed = started.elapsed();
     outcome.sort();
     Ok(outcome)
@@ -176,6 +182,7 @@ fn report_errors(ctx: &Context<'_>, errors: Vec<GitError>) {
 fn introductions(
     ctx: &Context<'_>,
     shared: &gix::ThreadSafeRepository,
+    faults: &Faults,
     commits: &[CommitNode],
 ) -> Vec<Introduced> {
     let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
@@ -185,7 +192,7 @@ fn introductions(
             || (git::cached(shared), Vec::new()),
             |(repo, mut out), commit| {
                 if let Err(e) = git::introduced_by(&repo, commit, &trees, &|_| true, &mut out) {
-                    ctx.messages.error(e);
+                    faults.error(ctx, &repo, e);
                 }
                 ctx.progress.tick(1);
                 (repo, out)
@@ -234,7 +241,7 @@ fn scan_history(
     ctx.progress.phase("reading commits");
     let (commits, errors) = git::commits(r.repo, tips, &[], |id, m| messages.scan(id, m));
     timer.lap(ctx, &format!("{} commits", commits.len()));
-    report_errors(ctx, errors);
+    r.faults.errors(ctx, r.repo, errors);
     // Every blob in the object database is scanned once, without reading a tree first:
     // each pack is decoded in one parallel pass (delta bases inflated once), then the
     // blobs outside packs (loose objects) are read one by one. The trees are read
@@ -261,32 +268,39 @@ fn scan_history(
     ctx.progress
         .phase_of("scanning loose blobs", blobs.len() as u64);
     timer.lap(ctx, &format!("{} blobs outside decoded packs", blobs.len()));
-    report_errors(ctx, notes.errors);
-    let (mut found, loose_stats) = scan_blobs(ctx, r.shared, &blobs, &HashMap::new());
+    r.faults.errors(ctx, r.repo, notes.errors);
+    let (mut found, loose_stats) = scan_blobs(ctx, r.shared, &r.faults, &blobs, &HashMap::new());
     found.extend(packed);
     stats.merge(&loose_stats);
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
-    // Nothing found: no tree needs reading at all. Otherwise every tree is read once, in
-    // pack order (delta bases stay cached), then loose ones.
+    // Every tree is read once, in pack order (delta bases stay cached), then loose ones:
+    // to place the findings, and to check that every object the trees name is there (a
+    // blob missing from a damaged repository or a partial clone was not scanned).
     trees.sort_unstable();
-    let trees: Vec<ObjectId> = if wanted.is_empty() {
-        Vec::new()
-    } else {
-        trees
-            .into_iter()
-            .map(|(_, id)| id)
-            .chain(loose_trees)
-            .collect()
+    let mut loose: Vec<ObjectId> = blobs.iter().chain(&loose_trees).copied().collect();
+    loose.sort_unstable();
+    let present = |id: &gix::oid| {
+        decoded.contains(id) || loose.binary_search_by(|l| l.as_ref().cmp(id)).is_ok()
     };
+    for commit in &commits {
+        if !present(&commit.tree) {
+            r.faults.missing(commit.tree);
+        }
+    }
+    let trees: Vec<ObjectId> = trees
+        .into_iter()
+        .map(|(_, id)| id)
+        .chain(loose_trees)
+        .collect();
     ctx.progress.phase(format!(
         "reading {} trees to place findings",
         indicatif::HumanCount(trees.len() as u64)
     ));
-    let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
+    let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted, &present);
     timer.lap(ctx, "trees indexed");
-    report_errors(ctx, notes.errors);
+    r.faults.errors(ctx, r.repo, notes.errors);
     if notes.submodules > 0 {
         ctx.messages.warn(format!(
             "{} submodule entries (gitlinks) were not followed; scan each submodule's repository separately",
@@ -308,7 +322,7 @@ fn scan_history(
         let reachable: HashSet<ObjectId> = introductions.iter().map(|i| i.blob).collect();
         findings.extend(unreachable(&found, &reachable));
     }
-    findings.extend(messages.findings(r.repo, &commits, true));
+    findings.extend(messages.findings(r.repo, &r.faults, &commits, true));
     timer.lap(ctx, "placed");
     Ok(Outcome {
         findings,
@@ -345,7 +359,7 @@ fn scan_introduced(
 ) -> Result<Outcome, GitError> {
     ctx.progress
         .phase_of("comparing commits with their parents", commits.len() as u64);
-    let introductions = introductions(ctx, r.shared, commits);
+    let introductions = introductions(ctx, r.shared, &r.faults, commits);
     // Paths are known before scanning here: a blob only at ignored paths is not read.
     let mut blobs: Vec<ObjectId> = introductions
         .iter()
@@ -360,7 +374,7 @@ fn scan_introduced(
     for i in introductions.iter().filter(|i| !r.skips(&i.path)) {
         known.entry(i.blob).or_insert(i.path.as_str());
     }
-    let (found, stats) = scan_blobs(ctx, r.shared, &blobs, &known);
+    let (found, stats) = scan_blobs(ctx, r.shared, &r.faults, &blobs, &known);
     // Where HEAD holds a blob with findings, at the paths the range touched.
     let mut head = Vec::new();
     if let Ok(tree) = r.repo.head_tree_id() {
@@ -375,12 +389,12 @@ fn scan_introduced(
             match git::blob_at(r.repo, tree.detach(), path.into()) {
                 Ok(Some(blob)) if found.contains_key(&blob) => head.push((path.to_string(), blob)),
                 Ok(_) => {}
-                Err(e) => ctx.messages.error(e),
+                Err(e) => r.faults.error(ctx, r.repo, e),
             }
         }
     }
     let mut findings = place(ctx, r, &found, &introductions, &head, commits);
-    findings.extend(messages.findings(r.repo, commits, false));
+    findings.extend(messages.findings(r.repo, &r.faults, commits, false));
     Ok(Outcome {
         findings,
         stats,
@@ -412,10 +426,13 @@ fn place(
     let mut infos: HashMap<ObjectId, CommitInfo> = HashMap::new();
     for id in ids {
         match git::commit_info(r.repo, id) {
-            Ok(info) => {
-                infos.insert(id, info);
+            Ok(details) => {
+                if let Some(why) = &details.malformed {
+                    r.faults.malformed(ctx, id, why);
+                }
+                infos.insert(id, details.info);
             }
-            Err(e) => ctx.messages.error(e),
+            Err(e) => r.faults.error(ctx, r.repo, e),
         }
     }
     let head_ancestors = head_id.map(|h| ancestors(commits, h)).unwrap_or_default();
@@ -527,7 +544,7 @@ fn scan_staged(ctx: &Context<'_>, r: &Repo<'_>) -> Result<Outcome, GitError> {
     for (path, id) in &staged {
         known.entry(*id).or_insert(path.as_str());
     }
-    let (found, stats) = scan_blobs(ctx, r.shared, &blobs, &known);
+    let (found, stats) = scan_blobs(ctx, r.shared, &r.faults, &blobs, &known);
     let mut findings = Vec::new();
     for (path, id) in &staged {
         if let Some(list) = found.get(id) {

@@ -309,11 +309,16 @@ pub fn write_summary(
             count(s.changed, "file changed", "files changed")
         ));
     }
-    if s.unreadable > 0 || opts.errors > 0 {
-        notes.push(format!(
-            "{} could not be read",
-            s.unreadable.max(opts.errors as u64)
-        ));
+    if s.missing > 0 {
+        notes.push(format!("{} git objects missing", s.missing));
+    }
+    if s.malformed > 0 {
+        notes.push(format!("{} malformed commits", s.malformed));
+    }
+    // Missing git objects are counted above and reported in one error of their own.
+    let errors = (opts.errors as u64).saturating_sub(u64::from(s.missing > 0));
+    if s.unreadable > 0 || errors > 0 {
+        notes.push(format!("{} could not be read", s.unreadable.max(errors)));
     }
     if !notes.is_empty() {
         writeln!(out, "{}", notes.join("; "))?;

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod sarif;
+
 /// A temporary working directory, removed when dropped.
 pub struct TestEnv {
     dir: tempfile::TempDir,
@@ -27,6 +29,14 @@ impl Run {
                 self.stdout, self.stderr
             )
         })
+    }
+
+    /// Parses stdout as a SARIF log, asserting that it is valid against the SARIF 2.1.0
+    /// schema.
+    pub fn sarif(&self) -> serde_json::Value {
+        let log = self.json();
+        sarif::assert_valid(&log);
+        log
     }
 
     /// Parses stdout as JSON Lines.
@@ -210,29 +220,6 @@ pub fn assert_findings(
 /// The root of this repository, for the files the project ships (action.yml, manifests).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the Python `script` (which may `import yaml`) on `file` and asserts it succeeds.
-/// Returns false, doing nothing, when python3 with PyYAML is not available.
-pub fn check_yaml_with_python(script: &str, file: &Path) -> bool {
-    let has_yaml = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_yaml {
-        return false;
-    }
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(file)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    true
 }
 
 /// A `git` command with no global/system config and a fixed identity.

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use gix::ObjectId;
 use rayon::prelude::*;
 
+use super::Faults;
 use crate::finding::{BlobFinding, Stats};
 use crate::matcher::Scratch;
 use crate::pipeline::{scan_blob, Context};
@@ -18,10 +19,12 @@ const FLUSH_EVERY: Duration = Duration::from_millis(200);
 
 /// Scans blobs in parallel; returns the matches of each blob that had any, and the counters.
 /// `paths` gives a path of the blobs whose path is known before the scan (`--staged`,
-/// `--range`), for path-scoped rules.
+/// `--range`), for path-scoped rules and for the warning about a blob over the size limit.
+/// A blob missing from the object database is recorded in the repository's faults.
 pub(super) fn scan_blobs(
     ctx: &Context<'_>,
     shared: &gix::ThreadSafeRepository,
+    faults: &Faults,
     blobs: &[ObjectId],
     paths: &HashMap<ObjectId, &str>,
 ) -> (HashMap<ObjectId, Vec<BlobFinding>>, Stats) {
@@ -49,19 +52,14 @@ pub(super) fn scan_blobs(
                     Ok(None) => {
                         ctx.progress.tick(1);
                         stats.skipped_large += 1;
-                        // Staged and range scans know the path: name the file, so that the
-                        // pre-commit hook (quiet: no summary) does not pass it silently.
-                        if let Some(path) = paths.get(id) {
-                            ctx.messages.warn(format!(
-                                "{path}: skipped, over --max-file-size ({} bytes)",
-                                ctx.max_file_size
-                            ));
-                        }
+                        skipped_large(ctx, *id, paths.get(id).copied(), &repo);
                     }
                     Err(e) => {
                         ctx.progress.tick(1);
-                        stats.unreadable += 1;
-                        ctx.messages.error(e);
+                        if repo.has_object(*id) {
+                            stats.unreadable += 1;
+                        }
+                        faults.error(ctx, &repo, e);
                     }
                 }
                 (repo, scratch, found, stats)
@@ -128,6 +126,7 @@ impl<'s, 'c, 'a> BlobVisitor<'s, 'c, 'a> {
             gix::object::Kind::Blob if bytes.len() as u64 > self.ctx.max_file_size => {
                 self.stats.skipped_large += 1;
                 self.pending.3 += 1;
+                warn_skipped(self.ctx, &id.to_string(), bytes.len() as u64);
             }
             gix::object::Kind::Blob => {
                 let matches = scan_blob(self.ctx, bytes, None, &mut self.scratch, &mut self.stats);
@@ -178,6 +177,25 @@ impl Drop for BlobVisitor<'_, '_, '_> {
         sink.stats.merge(&self.stats);
         sink.trees.append(&mut self.trees);
     }
+}
+
+/// Warns that the blob `id` (at `path`, if known) was skipped for its size.
+fn skipped_large(ctx: &Context<'_>, id: ObjectId, path: Option<&str>, repo: &gix::Repository) {
+    let size = repo.find_header(id).map(|h| h.size()).unwrap_or(0);
+    let name = match path {
+        Some(path) => format!("{path} (blob {id})"),
+        None => format!("blob {id}"),
+    };
+    warn_skipped(ctx, &name, size);
+}
+
+/// Every mode says which file or blob it skipped for its size, so a large staged file
+/// cannot pass the pre-commit hook unnoticed.
+fn warn_skipped(ctx: &Context<'_>, name: &str, size: u64) {
+    ctx.messages.warn(format!(
+        "{name}: skipped, {size} bytes is over --max-file-size ({} bytes)",
+        ctx.max_file_size
+    ));
 }
 
 /// A blob's bytes, or None if it is over the size limit.

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use gix::ObjectId;
 
-use super::report_errors;
+use super::{report_errors, Faults};
 use crate::finding::{BlobFinding, Finding, Stats};
 use crate::matcher::Scratch;
 use crate::pipeline::{scan_blob, Context};
@@ -43,6 +43,7 @@ impl<'c, 'a> MessageScan<'c, 'a> {
     pub(super) fn findings(
         mut self,
         repo: &gix::Repository,
+        faults: &Faults,
         commits: &[CommitNode],
         all_tags: bool,
     ) -> Vec<Finding> {
@@ -55,12 +56,17 @@ impl<'c, 'a> MessageScan<'c, 'a> {
                 continue;
             }
             match git::commit_info(repo, id) {
-                Ok(info) => out.extend(self.found[&id].iter().map(|m| {
-                    m.at(Provenance::CommitMessage {
-                        commit: info.clone(),
-                    })
-                })),
-                Err(e) => self.ctx.messages.error(e),
+                Ok(details) => {
+                    if let Some(why) = &details.malformed {
+                        faults.malformed(self.ctx, id, why);
+                    }
+                    out.extend(self.found[&id].iter().map(|m| {
+                        m.at(Provenance::CommitMessage {
+                            commit: details.info.clone(),
+                        })
+                    }))
+                }
+                Err(e) => faults.error(self.ctx, repo, e),
             }
         }
         let (tags, errors) = git::tag_messages(repo);

@@ -53,17 +53,36 @@ pub enum GitError {
     References(Cause),
     /// `{path}: cannot decode pack, reading its objects one by one`.
     Pack { path: String, source: Cause },
+    /// `object {id} is missing from the object database`: a tree, commit or the index
+    /// names it, but the database lacks it (a damaged repository, or a partial clone that
+    /// did not fetch it).
+    Missing { id: ObjectId },
+    /// `commit {id}: {message}`: a commit whose headers (author, committer, dates) do not
+    /// all parse; it is still walked, by its tree and parents, and reported without an
+    /// author or date.
+    Malformed { id: ObjectId, message: String },
 }
 
 impl GitError {
-    fn cause(&self) -> &Cause {
+    fn cause(&self) -> Option<&Cause> {
         match self {
             GitError::Open { source, .. }
             | GitError::Revision { source, .. }
             | GitError::Object { source, .. }
             | GitError::Pack { source, .. }
             | GitError::Index(source)
-            | GitError::References(source) => source,
+            | GitError::References(source) => Some(source),
+            GitError::Missing { .. } | GitError::Malformed { .. } => None,
+        }
+    }
+
+    /// The object this error is about, if it is about one.
+    pub fn object(&self) -> Option<ObjectId> {
+        match self {
+            GitError::Object { id, .. }
+            | GitError::Missing { id }
+            | GitError::Malformed { id, .. } => Some(*id),
+            _ => None,
         }
     }
 }
@@ -80,9 +99,14 @@ impl std::fmt::Display for GitError {
                 f,
                 "{path}: cannot decode pack, reading its objects one by one"
             )?,
+            GitError::Missing { id } => {
+                write!(f, "object {id} is missing from the object database")?
+            }
+            GitError::Malformed { id, message } => write!(f, "commit {id}: {message}")?,
         }
         if f.alternate() {
-            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&**self.cause());
+            let mut cause: Option<&(dyn std::error::Error + 'static)> =
+                self.cause().map(|c| &**c as _);
             while let Some(e) = cause {
                 write!(f, ": {e}")?;
                 cause = e.source();
@@ -94,7 +118,7 @@ impl std::fmt::Display for GitError {
 
 impl std::error::Error for GitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&**self.cause())
+        self.cause().map(|c| &**c as _)
     }
 }
 
@@ -142,42 +166,139 @@ pub(super) fn object_error(id: ObjectId, e: impl Into<Cause>) -> GitError {
 
 /// Reads one commit's graph node.
 pub fn read_commit(repo: &gix::Repository, id: ObjectId) -> Result<CommitNode, GitError> {
-    read_commit_with(repo, id, |_| {})
+    read_commit_with(repo, id, |_| {}).map(|(node, _)| node)
 }
 
-/// Reads one commit's graph node, handing its message to `on_message` while it is decoded.
+/// Reads one commit's graph node, handing its message to `on_message` while it is decoded,
+/// with what is wrong with its headers, if anything (see [`GitError::Malformed`]).
 fn read_commit_with(
     repo: &gix::Repository,
     id: ObjectId,
     on_message: impl FnOnce(&[u8]),
-) -> Result<CommitNode, GitError> {
+) -> Result<(CommitNode, Option<String>), GitError> {
     let object = repo.find_object(id).map_err(|e| object_error(id, e))?;
     let commit = object.try_into_commit().map_err(|e| object_error(id, e))?;
-    let decoded = commit.decode().map_err(|e| object_error(id, e))?;
+    let decoded = match commit.decode() {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            // A header that does not parse (an author without a date, say) must not cut
+            // the walk: the tree, parents and message are still there.
+            let raw =
+                lenient_commit(&commit.data).ok_or_else(|| object_error(id, e.to_string()))?;
+            on_message(raw.message);
+            let node = CommitNode {
+                id,
+                tree: raw.tree,
+                parents: raw.parents,
+                time: 0,
+            };
+            return Ok((node, Some(format!("malformed commit: {e}"))));
+        }
+    };
     on_message(decoded.message);
-    Ok(CommitNode {
+    let problem = match (decoded.author(), decoded.committer()) {
+        (Err(e), _) => Some(format!("malformed author: {e}")),
+        (_, Err(e)) => Some(format!("malformed committer: {e}")),
+        _ => None,
+    };
+    let node = CommitNode {
         id,
         tree: decoded.tree(),
         parents: decoded.parents().collect(),
         time: decoded.committer().map(|c| c.seconds()).unwrap_or(0),
+    };
+    Ok((node, problem))
+}
+
+/// What can be read of a commit object whose headers do not all parse.
+struct LenientCommit<'a> {
+    tree: ObjectId,
+    parents: Vec<ObjectId>,
+    message: &'a [u8],
+}
+
+/// Reads the `tree` and `parent` headers and the message of a commit object, ignoring
+/// every other header; None without a valid `tree` line.
+fn lenient_commit(data: &[u8]) -> Option<LenientCommit<'_>> {
+    let (headers, message) = match data.find(b"\n\n") {
+        Some(end) => (&data[..end], &data[end + 2..]),
+        None => (data, &[][..]),
+    };
+    let mut tree = None;
+    let mut parents = Vec::new();
+    for line in headers.lines() {
+        if let Some(hex) = line.strip_prefix(b"tree ") {
+            tree = tree.or_else(|| ObjectId::from_hex(hex).ok());
+        } else if let Some(hex) = line.strip_prefix(b"parent ") {
+            parents.extend(ObjectId::from_hex(hex).ok());
+        }
+    }
+    Some(LenientCommit {
+        tree: tree?,
+        parents,
+        message,
     })
 }
 
-/// Author, date and summary of a commit, for reports.
-pub fn commit_info(repo: &gix::Repository, id: ObjectId) -> Result<CommitInfo, GitError> {
+/// A commit's details for reports, and what was wrong with it, if anything.
+pub struct CommitDetails {
+    pub info: CommitInfo,
+    /// Why the author (name, email or date) could not be read: a hand-crafted or damaged
+    /// commit object. The details then fall back to the committer, or are left empty
+    /// (empty name, email and date; time 0).
+    pub malformed: Option<String>,
+}
+
+/// Author, date and summary of a commit, for reports. A commit whose author line does
+/// not parse is still described (see [`CommitDetails::malformed`]), so that one bad
+/// commit does not hide the findings it introduced.
+pub fn commit_info(repo: &gix::Repository, id: ObjectId) -> Result<CommitDetails, GitError> {
     let commit = repo.find_commit(id).map_err(|e| object_error(id, e))?;
-    let decoded = commit.decode().map_err(|e| object_error(id, e))?;
-    let author = decoded.author().map_err(|e| object_error(id, e))?;
-    let time = author.seconds();
+    let decoded = match commit.decode() {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            let raw =
+                lenient_commit(&commit.data).ok_or_else(|| object_error(id, e.to_string()))?;
+            let summary = raw.message.lines().next().unwrap_or_default();
+            return Ok(CommitDetails {
+                info: CommitInfo {
+                    commit: id.to_string(),
+                    author_name: String::new(),
+                    author_email: String::new(),
+                    date: String::new(),
+                    time: 0,
+                    summary: summary.trim().to_str_lossy().into_owned(),
+                },
+                malformed: Some(format!("malformed commit: {e}")),
+            });
+        }
+    };
     let summary = decoded.message_summary().to_str_lossy().into_owned();
-    Ok(CommitInfo {
+    let info = |name: &[u8], email: &[u8], date: String, time: i64| CommitInfo {
         commit: id.to_string(),
-        author_name: author.name.to_str_lossy().into_owned(),
-        author_email: author.email.to_str_lossy().into_owned(),
-        date: rfc3339(time),
+        author_name: name.to_str_lossy().into_owned(),
+        author_email: email.to_str_lossy().into_owned(),
+        date,
         time,
-        summary,
-    })
+        summary: summary.clone(),
+    };
+    match decoded.author() {
+        Ok(author) => {
+            let time = author.seconds();
+            Ok(CommitDetails {
+                info: info(author.name, author.email, rfc3339(time), time),
+                malformed: None,
+            })
+        }
+        Err(e) => {
+            let malformed = Some(format!("malformed author: {e}"));
+            let info = match decoded.committer() {
+                Ok(c) => info(c.name, c.email, rfc3339(c.seconds()), c.seconds()),
+                Err(_) => info(b"", b"", String::new(), 0),
+            };
+            Ok(CommitDetails { info, malformed })
+        }
+    }
 }
 
 /// Resolves a revision (`main`, `HEAD~2`, a commit id) to a commit id.
@@ -222,7 +343,8 @@ pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, GitError> {
 }
 
 /// Commits reachable from `tips` but not from `hidden`, with the objects that could not
-/// be read. Missing parents (the edge of a shallow clone) are skipped. Each commit's
+/// be read. Missing parents are skipped: at the edge of a shallow clone silently, anywhere
+/// else with a [`GitError::Missing`]. Each commit's
 /// message is handed to `on_message` as it is read, so messages need no second read.
 pub fn commits(
     repo: &gix::Repository,
@@ -231,6 +353,12 @@ pub fn commits(
     mut on_message: impl FnMut(ObjectId, &[u8]),
 ) -> (Vec<CommitNode>, Vec<GitError>) {
     let mut errors = Vec::new();
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .ok()
+        .flatten()
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
     let excluded = reachable_ids(repo, hidden);
     let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut queue: VecDeque<ObjectId> = tips.iter().copied().collect();
@@ -240,8 +368,18 @@ pub fn commits(
             continue;
         }
         match read_commit_with(repo, id, |message| on_message(id, message)) {
-            Ok(node) => {
-                queue.extend(node.parents.iter().copied().filter(|p| repo.has_object(p)));
+            Ok((node, problem)) => {
+                if let Some(message) = problem {
+                    errors.push(GitError::Malformed { id, message });
+                }
+                for &parent in &node.parents {
+                    if repo.has_object(parent) {
+                        queue.push_back(parent);
+                    } else if !shallow.contains(&id) {
+                        // Only the commits at the edge of a shallow clone may lack parents.
+                        errors.push(GitError::Missing { id: parent });
+                    }
+                }
                 out.push(node);
             }
             Err(e) => errors.push(e),

@@ -29,19 +29,38 @@ struct TreeNode {
 pub type Placements = std::sync::Arc<Vec<(BString, ObjectId)>>;
 
 type Entries = Vec<(BString, ObjectId)>;
-/// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlinks, errors.
+/// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlinks, errors
+/// (objects the trees name that are not in the object database among them).
 type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
 
-/// Reads `trees`, keeping subtree links and the entries of blobs in `wanted`.
-fn read_trees(repo: &gix::Repository, trees: &[ObjectId], wanted: &HashSet<ObjectId>) -> Chunk {
+/// Whether an object is in the object database.
+pub type Present<'a> = &'a (dyn Fn(&gix::oid) -> bool + Sync);
+
+/// Reads `trees`, keeping subtree links and the entries of blobs in `wanted`, and checks
+/// that every blob and subtree they name is `present`.
+fn read_trees(
+    repo: &gix::Repository,
+    trees: &[ObjectId],
+    wanted: &HashSet<ObjectId>,
+    present: Present<'_>,
+) -> Chunk {
     let (mut out, mut submodules, mut errors) = (Vec::new(), 0, Vec::new());
+    // Trees come in pack order, so neighbours are mostly versions of one tree naming the
+    // same objects: each is checked once per run of trees.
+    let mut checked: HashSet<ObjectId> = HashSet::new();
     for &tree in trees {
         let (mut subtrees, mut found) = (Vec::new(), Vec::new());
         let read = for_each_entry(repo, tree, |mode, id, name| {
-            if mode.is_tree() {
-                subtrees.push((name.into(), id));
-            } else if mode.is_commit() {
+            if mode.is_commit() {
                 submodules += 1;
+                return;
+            }
+            if !wanted.contains(&id) && checked.insert(id) && !present(&id) {
+                errors.push(GitError::Missing { id });
+            }
+            // With no blob of interest, trees are read only for the check above.
+            if mode.is_tree() && !wanted.is_empty() {
+                subtrees.push((name.into(), id));
             } else if mode.is_blob() && wanted.contains(&id) {
                 found.push((name.into(), id));
             }
@@ -97,11 +116,14 @@ impl TreeIndex {
 
     /// Reads the given trees (every tree of the repository, in pack order) in contiguous
     /// parallel runs, so that a delta base read for one tree is still in the pack cache
-    /// for the trees built on it, and records where the blobs in `wanted` are.
+    /// for the trees built on it, and records where the blobs in `wanted` are. Every blob
+    /// and subtree a tree names that is not `present` is reported as
+    /// [`GitError::Missing`] in the notes.
     pub fn build_from(
         shared: &gix::ThreadSafeRepository,
         trees: &[ObjectId],
         wanted: &HashSet<ObjectId>,
+        present: Present<'_>,
     ) -> (TreeIndex, WalkNotes) {
         use rayon::prelude::*;
         /// Delta bases kept per thread while reading trees in pack order.
@@ -125,7 +147,7 @@ impl TreeIndex {
                         });
                         repo
                     },
-                    |repo, chunk| read_trees(repo, chunk, wanted),
+                    |repo, chunk| read_trees(repo, chunk, wanted, present),
                 )
                 .collect();
             index.absorb(&mut name_ids, &mut notes, results);
