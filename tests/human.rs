@@ -120,9 +120,13 @@ fn quiet_still_names_a_skipped_staged_file() {
     let run = env.run(&["scan", "--staged", "-q", "--max-file-size", "1K"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "");
+    let blob = env.git(&["rev-parse", ":big.bin"]);
     assert_eq!(
         run.stderr,
-        "keyhound: warning: big.bin: skipped, over --max-file-size (1024 bytes)\n"
+        format!(
+            "keyhound: warning: big.bin (blob {}): skipped, 4096 bytes is over --max-file-size (1024 bytes)\n",
+            blob.trim()
+        )
     );
 }
 
