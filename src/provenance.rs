@@ -38,6 +38,27 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+impl CommitInfo {
+    /// The author's name, or `unknown author` when it is empty (a malformed commit whose
+    /// author header did not parse is still reported, without one).
+    pub fn author_or_unknown(&self) -> &str {
+        if self.author_name.is_empty() {
+            "unknown author"
+        } else {
+            &self.author_name
+        }
+    }
+
+    /// The author date (RFC 3339), or `unknown date` when it is empty (a malformed commit).
+    pub fn date_or_unknown(&self) -> &str {
+        if self.date.is_empty() {
+            "unknown date"
+        } else {
+            &self.date
+        }
+    }
+}
+
 /// An annotated tag whose message holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagInfo {

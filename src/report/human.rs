@@ -191,8 +191,12 @@ fn origin(f: &Finding) -> Option<String> {
         let mut text = format!(
             "commit {} ({}, {})",
             short(&c.commit),
-            day(&c.date),
-            escape::terminal(&c.author_name)
+            if c.date.is_empty() {
+                "unknown date"
+            } else {
+                day(&c.date)
+            },
+            escape::terminal(c.author_or_unknown())
         );
         if !c.summary.is_empty() {
             text.push_str(&format!(": {}", escape::terminal(&c.summary)));
@@ -310,10 +314,13 @@ pub fn write_summary(
         ));
     }
     if s.missing > 0 {
-        notes.push(format!("{} git objects missing", s.missing));
+        notes.push(format!(
+            "{} missing",
+            count(s.missing, "git object", "git objects")
+        ));
     }
     if s.malformed > 0 {
-        notes.push(format!("{} malformed commits", s.malformed));
+        notes.push(count(s.malformed, "malformed commit", "malformed commits"));
     }
     // Missing git objects are counted above and reported in one error of their own.
     let errors = (opts.errors as u64).saturating_sub(u64::from(s.missing > 0));

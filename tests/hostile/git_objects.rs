@@ -196,7 +196,12 @@ fn a_malformed_commit_does_not_stop_the_history_scan() {
     let (run, findings) = env.scan_json(&["--history", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.stderr.matches(&warning).count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains("1 malformed commits"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 malformed commit"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("1 malformed commits"),
+        "{}",
+        run.stderr
+    );
     let mut places: Vec<(String, String, String)> = findings
         .iter()
         .map(|f| {
@@ -217,6 +222,32 @@ fn a_malformed_commit_does_not_stop_the_history_scan() {
             ("a.txt".to_string(), first, "Alice Example".to_string()),
             ("b.txt".to_string(), bad.clone(), String::new()),
         ]
+    );
+
+    // The human output and the checklist say the author and date are unknown.
+    let human = env.run(&["scan", "--history", ".", "--color", "never"]);
+    assert!(
+        human.stdout.contains(&format!(
+            "commit {} (unknown date, unknown author)",
+            &bad[..12]
+        )),
+        "{}",
+        human.stdout
+    );
+    let checklist = env.path().join("ROTATION.md");
+    let with_checklist = env.run(&[
+        "scan",
+        "--history",
+        ".",
+        "-q",
+        "--checklist",
+        checklist.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(with_checklist.code, 1, "{}", with_checklist.stderr);
+    let text = std::fs::read_to_string(&checklist).expect("read the checklist");
+    assert!(
+        text.contains("**Exposed since** unknown date,") && text.contains("\" by unknown author\n"),
+        "{text}"
     );
 
     // The empty author and date still make a valid SARIF log.

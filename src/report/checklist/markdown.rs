@@ -89,13 +89,19 @@ fn write_item(item: &Item, n: usize, out: &mut dyn Write) -> io::Result<bool> {
     if let Some(c) = &item.first_seen {
         writeln!(
             out,
-            "- **Exposed since** {}, when {} was first committed in {} \"{}\" by {} ({})",
-            escape::markdown(&c.date),
+            "- **Exposed since** {}, when {} was first committed in {} \"{}\" by {}",
+            escape::markdown(c.date_or_unknown()),
             code(&item.parts[0].redacted),
             code(short(&c.commit)),
             escape::markdown(&c.summary),
-            escape::markdown(&c.author_name),
-            escape::markdown(&c.author_email),
+            match c.author_email.as_str() {
+                "" => escape::markdown(c.author_or_unknown()),
+                email => format!(
+                    "{} ({})",
+                    escape::markdown(c.author_or_unknown()),
+                    escape::markdown(email)
+                ),
+            },
         )?;
     }
     if item.first_of_provider {
