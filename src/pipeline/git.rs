@@ -21,9 +21,10 @@ use super::{scan_paths, Context, Outcome, ScanError};
 use crate::config::GitMode;
 use crate::finding::{BlobFinding, Finding};
 use crate::provenance::{CommitInfo, Provenance};
+use crate::rules::paths::NameFilter;
 use crate::source::filesystem::WalkOptions;
 use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
-use blobs::{scan_blobs, BlobVisitor, Scanned};
+use blobs::{scan_at_paths, scan_blobs, BlobVisitor, Scanned};
 use messages::MessageScan;
 
 /// Scans a git repository's history, staged changes or a commit range.
@@ -201,11 +202,34 @@ impl PhaseTimer {
     fn lap(&self, ctx: &Context<'_>, what: &str) {
         if self.enabled {
             ctx.messages.warn_raw(&format!(
-                "timing: {:>8.2}s {what}",
-                self.started.elapsed().as_secs_f64()
+                "timing: {:>8.2}s {what}{}",
+                self.started.elapsed().as_secs_f64(),
+                memory_note()
             ));
         }
     }
+}
+
+/// The process's resident memory as `/proc/self/status` gives it (Linux only; empty
+/// elsewhere): now, split into anonymous and file-backed (mapped packs), and the peak.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().strip_suffix("kB"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    format!(
+        " (RSS {} MiB: anon {}, file {}; peak {} MiB)",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:"),
+        field("VmHWM:")
+    )
 }
 
 /// `--history`: every blob reachable from a ref (or every blob with `all_objects`), each once.
@@ -249,20 +273,31 @@ fn scan_history(
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
-    // Nothing found: no tree needs reading at all. Otherwise every tree is read once, in
-    // pack order (delta bases stay cached), then loose ones.
+    // Files that path-scoped rules (credential files) apply to are placed too, to be
+    // scanned again with their paths: the pack pass scanned them without one.
+    let names = path_scope_names(ctx);
+    // Nothing found and no path-scoped rule: no tree needs reading at all. Otherwise
+    // every tree is read once, in pack order (delta bases stay cached), then loose ones.
     trees.sort_unstable();
-    let trees: Vec<ObjectId> = if wanted.is_empty() {
+    let trees: Vec<(Option<git::PackPosition>, ObjectId)> = if wanted.is_empty() && names.is_empty()
+    {
         Vec::new()
     } else {
         trees
             .into_iter()
-            .map(|(_, id)| id)
-            .chain(loose_trees)
+            .map(|(position, id)| (Some(position), id))
+            .chain(loose_trees.into_iter().map(|id| (None, id)))
             .collect()
     };
     ctx.progress.phase("reading trees to place findings");
-    let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted);
+    let by_name = |name: &[u8]| names.may_match(name);
+    let by_dir = |name: &[u8]| names.may_match_dir(name);
+    let keep = git::Wanted {
+        ids: &wanted,
+        name: &by_name,
+        dir: &by_dir,
+    };
+    let (index, notes) = git::TreeIndex::build_from(r.shared, &decoded, &trees, &keep);
     timer.lap(ctx, "trees indexed");
     report_errors(ctx, notes.errors);
     if notes.submodules > 0 {
@@ -273,15 +308,25 @@ fn scan_history(
     }
     ctx.progress.phase("placing findings");
     let introductions = git::introductions_from_index(&index, &commits);
+    let (scoped, scoped_stats) = scan_path_scoped(ctx, r, &introductions);
+    stats.merge(&scoped_stats);
+    for blob in scoped.keys() {
+        found.entry(*blob).or_default();
+    }
+    timer.lap(
+        ctx,
+        &format!("{} credential-file blobs rescanned", scoped.len()),
+    );
     let head: Vec<(String, ObjectId)> = match head_tree {
-        Some(tree) if !wanted.is_empty() => index
+        Some(tree) if !trees.is_empty() => index
             .placements(tree, &mut HashMap::new())
             .iter()
             .map(|(path, blob)| (String::from_utf8_lossy(path).into_owned(), *blob))
             .collect(),
         _ => Vec::new(),
     };
-    let mut findings = place(ctx, r, &found, &introductions, &head, &commits);
+    drop(index);
+    let mut findings = place(ctx, r, &found, &scoped, &introductions, &head, &commits);
     if all_objects {
         let reachable: HashSet<ObjectId> = introductions.iter().map(|i| i.blob).collect();
         findings.extend(unreachable(&found, &reachable));
@@ -358,7 +403,15 @@ fn scan_introduced(
             }
         }
     }
-    let mut findings = place(ctx, r, &found, &introductions, &head, commits);
+    let mut findings = place(
+        ctx,
+        r,
+        &found,
+        &HashMap::new(),
+        &introductions,
+        &head,
+        commits,
+    );
     findings.extend(messages.findings(r.repo, commits, false));
     Ok(Outcome {
         findings,
@@ -367,11 +420,44 @@ fn scan_introduced(
     })
 }
 
+/// The file-name test for the paths of every path-scoped rule ([`NameFilter`]).
+fn path_scope_names(ctx: &Context<'_>) -> NameFilter {
+    NameFilter::new(
+        (ctx.matcher.rules().rules.iter())
+            .filter_map(|rule| rule.paths.as_ref())
+            .flat_map(|scope| scope.patterns().iter().map(String::as_str)),
+    )
+}
+
+/// Scans again, with its path, each blob introduced at a path that a path-scoped rule
+/// applies to (a `.pgpass` only in history): returns, per blob, the matches at each such
+/// path, and the counters of those scans.
+fn scan_path_scoped(
+    ctx: &Context<'_>,
+    r: &Repo<'_>,
+    introductions: &[Introduced],
+) -> (place::AtPaths, crate::pipeline::Stats) {
+    let mut pairs: Vec<(ObjectId, String)> = introductions
+        .iter()
+        .filter(|i| ctx.matcher.in_path_scope(&i.path) && !r.ignore.is_ignored(&i.path))
+        .map(|i| (i.blob, i.path.clone()))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let (scanned, stats) = scan_at_paths(ctx, r.shared, &pairs);
+    let mut out = place::AtPaths::new();
+    for (blob, path, matches) in scanned {
+        out.entry(blob).or_default().push((path, matches));
+    }
+    (out, stats)
+}
+
 /// One finding per location of the blobs in `found` ([`place::Placement`]).
 fn place(
     ctx: &Context<'_>,
     r: &Repo<'_>,
     found: &HashMap<ObjectId, Vec<BlobFinding>>,
+    at_paths: &place::AtPaths,
     introductions: &[Introduced],
     head: &[(String, ObjectId)],
     commits: &[CommitNode],
@@ -401,6 +487,7 @@ fn place(
     let ignored = |path: &str| r.ignore.is_ignored(path);
     place::Placement {
         found,
+        at_paths,
         introductions,
         head,
         head_ancestors: &head_ancestors,

@@ -7,7 +7,12 @@ use std::collections::{HashMap, HashSet};
 use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::ObjectId;
 
-use super::{for_each_entry, CommitNode, GitError, WalkNotes};
+use gix::objs::tree::EntryMode;
+
+use super::{
+    for_each_entry, tree_entries, CommitNode, Decoded, GitError, PackPosition, PackReader,
+    WalkNotes,
+};
 
 /// Where some blobs of interest sit in the trees: built in one parallel pass over every
 /// tree, keeping only subtree links and entries of those blobs.
@@ -32,20 +37,40 @@ type Entries = Vec<(BString, ObjectId)>;
 /// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlinks, errors.
 type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
 
-/// Reads `trees`, keeping subtree links and the entries of blobs in `wanted`.
-fn read_trees(repo: &gix::Repository, trees: &[ObjectId], wanted: &HashSet<ObjectId>) -> Chunk {
+/// Which blob entries a [`TreeIndex`] keeps: the blobs in `ids`, every blob whose file
+/// name `name` accepts, and every blob directly in a directory whose name `dir` accepts.
+pub struct Wanted<'w> {
+    pub ids: &'w HashSet<ObjectId>,
+    pub name: &'w (dyn Fn(&[u8]) -> bool + Sync),
+    pub dir: &'w (dyn Fn(&[u8]) -> bool + Sync),
+}
+
+/// Reads `trees` (from the decoded packs where they have a position, otherwise from the
+/// object database), keeping subtree links and the entries of blobs `wanted`.
+fn read_trees(
+    repo: &gix::Repository,
+    packs: &mut PackReader<'_>,
+    trees: &[(Option<PackPosition>, ObjectId)],
+    wanted: &Wanted<'_>,
+) -> Chunk {
     let (mut out, mut submodules, mut errors) = (Vec::new(), 0, Vec::new());
-    for &tree in trees {
+    let hash = repo.object_hash();
+    for &(position, tree) in trees {
         let (mut subtrees, mut found) = (Vec::new(), Vec::new());
-        let read = for_each_entry(repo, tree, |mode, id, name| {
+        let mut keep = |mode: EntryMode, id: ObjectId, name: &[u8]| {
             if mode.is_tree() {
                 subtrees.push((name.into(), id));
             } else if mode.is_commit() {
                 submodules += 1;
-            } else if mode.is_blob() && wanted.contains(&id) {
+            } else if mode.is_blob() && (wanted.ids.contains(&id) || (wanted.name)(name)) {
                 found.push((name.into(), id));
             }
-        });
+        };
+        let read = match position.and_then(|p| packs.object(tree, p)) {
+            Some(Ok((kind, data))) => tree_entries(tree, kind, data, hash, &mut keep),
+            Some(Err(e)) => Err(e),
+            None => for_each_entry(repo, tree, &mut keep),
+        };
         match read {
             Ok(()) => out.push((tree, subtrees, found)),
             Err(e) => errors.push(e),
@@ -95,13 +120,16 @@ impl TreeIndex {
         }
     }
 
-    /// Reads the given trees (every tree of the repository, in pack order) in contiguous
-    /// parallel runs, so that a delta base read for one tree is still in the pack cache
-    /// for the trees built on it, and records where the blobs in `wanted` are.
+    /// Reads the given trees (every tree of the repository, in pack order, with its pack
+    /// position when it is in one of the `packs`) in contiguous parallel runs, so that a
+    /// delta base read for one tree is still in the cache for the trees built on it, and
+    /// records where the blobs `wanted` are. The packs' resident pages are given back
+    /// after each batch.
     pub fn build_from(
         shared: &gix::ThreadSafeRepository,
-        trees: &[ObjectId],
-        wanted: &HashSet<ObjectId>,
+        packs: &Decoded,
+        trees: &[(Option<PackPosition>, ObjectId)],
+        wanted: &Wanted<'_>,
     ) -> (TreeIndex, WalkNotes) {
         use rayon::prelude::*;
         /// Delta bases kept per thread while reading trees in pack order.
@@ -116,21 +144,55 @@ impl TreeIndex {
             let results: Vec<Chunk> = batch
                 .par_chunks(2048)
                 .map_init(
-                    || {
-                        let mut repo = shared.to_thread_local();
-                        repo.objects.set_pack_cache(|| {
-                            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-                                PACK_CACHE,
-                            ))
-                        });
-                        repo
-                    },
-                    |repo, chunk| read_trees(repo, chunk, wanted),
+                    || (shared.to_thread_local(), packs.reader(PACK_CACHE)),
+                    |(repo, reader), chunk| read_trees(repo, reader, chunk, wanted),
                 )
                 .collect();
+            packs.release();
             index.absorb(&mut name_ids, &mut notes, results);
         }
+        index.add_directory_files(&shared.to_thread_local(), wanted, &mut name_ids, &mut notes);
         (index, notes)
+    }
+
+    /// Keeps every blob directly in the directories that `wanted.dir` accepts: their
+    /// trees are known only once the subtree links are (a tree is read without its name).
+    fn add_directory_files(
+        &mut self,
+        repo: &gix::Repository,
+        wanted: &Wanted<'_>,
+        name_ids: &mut HashMap<BString, u32>,
+        notes: &mut WalkNotes,
+    ) {
+        let accepted: Vec<bool> = self.names.iter().map(|n| (wanted.dir)(n)).collect();
+        if !accepted.contains(&true) {
+            return;
+        }
+        let mut dirs: Vec<ObjectId> = (self.nodes.values())
+            .flat_map(|node| node.subtrees.iter())
+            .filter(|(name, _)| accepted[*name as usize])
+            .map(|(_, id)| *id)
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        let mut results = Vec::new();
+        for dir in dirs {
+            let (mut files, mut subtrees) = (Vec::new(), Vec::new());
+            let read = for_each_entry(repo, dir, |mode, id, name| {
+                if mode.is_tree() {
+                    subtrees.push((BString::from(name), id));
+                } else if mode.is_blob() {
+                    files.push((BString::from(name), id));
+                }
+            });
+            match read {
+                Ok(()) => results.push((dir, subtrees, files)),
+                Err(e) => notes.errors.push(e),
+            }
+        }
+        // Replaces those trees' nodes (whose files were kept only when wanted by id or
+        // name) with all their files.
+        self.absorb(name_ids, notes, vec![(results, 0, Vec::new())]);
     }
 
     /// The blobs of interest under `tree`, with their paths (memoised in `memo`).
