@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use gix::bstr::ByteSlice;
 use gix::ObjectId;
 use rayon::prelude::*;
 
@@ -210,8 +211,9 @@ impl PhaseTimer {
     }
 }
 
-/// The process's resident memory as `/proc/self/status` gives it (Linux only; empty
-/// elsewhere): now, split into anonymous and file-backed (mapped packs), and the peak.
+/// The process's CPU time so far (user + system) and resident memory as `/proc` gives
+/// them (Linux only; empty elsewhere): now, split into anonymous and file-backed (mapped
+/// packs), and the peak.
 fn memory_note() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
@@ -223,8 +225,19 @@ fn memory_note() -> String {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map_or(0, |kib| kib / 1024)
     };
+    // utime and stime, the 12th and 13th fields after the command name, in clock ticks
+    // of 1/100 s (USER_HZ).
+    let cpu = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            let rest = stat.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+            Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
+        })
+        .unwrap_or(0.0);
     format!(
-        " (RSS {} MiB: anon {}, file {}; peak {} MiB)",
+        " (CPU {cpu:.2}s; RSS {} MiB: anon {}, file {}; peak {} MiB)",
         field("VmRSS:"),
         field("RssAnon:"),
         field("RssFile:"),
@@ -318,11 +331,13 @@ fn scan_history(
         &format!("{} credential-file blobs rescanned", scoped.len()),
     );
     let head: Vec<(String, ObjectId)> = match head_tree {
-        Some(tree) if !trees.is_empty() => index
-            .placements(tree, &mut HashMap::new())
-            .iter()
-            .map(|(path, blob)| (String::from_utf8_lossy(path).into_owned(), *blob))
-            .collect(),
+        Some(tree) if !trees.is_empty() => {
+            let mut memo = git::PlacementMemo::default();
+            let list = index.placements(tree, &mut memo);
+            list.iter()
+                .map(|(path, blob)| (memo.path(*path).to_str_lossy().into_owned(), *blob))
+                .collect()
+        }
         _ => Vec::new(),
     };
     drop(index);

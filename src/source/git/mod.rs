@@ -20,7 +20,9 @@ pub use ignore::IgnoreRules;
 pub use messages::{commit_message, tag_messages, TagMessage};
 pub use packs::{for_each_packed_object, Decoded, PackMap, PackPosition, PackReader};
 pub use staged::staged_blobs;
-pub use tree_index::{introductions_from_index, Introduced, Placements, TreeIndex, Wanted};
+pub use tree_index::{
+    introductions_from_index, Introduced, PlacementMemo, Placements, TreeIndex, Wanted,
+};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;

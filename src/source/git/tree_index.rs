@@ -30,9 +30,6 @@ struct TreeNode {
     wanted: Box<[(u32, ObjectId)]>,
 }
 
-/// `(path, blob)` pairs of the blobs of interest under a tree.
-pub type Placements = std::sync::Arc<Vec<(BString, ObjectId)>>;
-
 type Entries = Vec<(BString, ObjectId)>;
 /// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlinks, errors.
 type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
@@ -133,7 +130,7 @@ impl TreeIndex {
     ) -> (TreeIndex, WalkNotes) {
         use rayon::prelude::*;
         /// Delta bases kept per thread while reading trees in pack order.
-        const PACK_CACHE: usize = 32 << 20;
+        const PACK_CACHE: usize = 16 << 20;
         /// Trees read before their entries are interned: bounds the memory of names not
         /// yet interned (most repeat from one version of a tree to the next).
         const BATCH: usize = 16 * 1024;
@@ -195,34 +192,60 @@ impl TreeIndex {
         self.absorb(name_ids, notes, vec![(results, 0, Vec::new())]);
     }
 
-    /// The blobs of interest under `tree`, with their paths (memoised in `memo`).
-    pub fn placements(
-        &self,
-        tree: ObjectId,
-        memo: &mut HashMap<ObjectId, Placements>,
-    ) -> Placements {
-        if let Some(p) = memo.get(&tree) {
+    /// The blobs of interest under `tree`, as `(path id, blob)` pairs with paths interned
+    /// in `memo` (which also memoises each tree's list: versions of a directory share
+    /// most subtrees, and a commit's parents were usually listed just before).
+    pub fn placements(&self, tree: ObjectId, memo: &mut PlacementMemo) -> Placements {
+        if let Some(p) = memo.lists.get(&tree) {
             return p.clone();
         }
         let mut out = Vec::new();
         if let Some(node) = self.nodes.get(&tree) {
             out.extend(
-                node.wanted
-                    .iter()
-                    .map(|(n, id)| (self.names[*n as usize].clone(), *id)),
+                (node.wanted.iter()).map(|(n, id)| (memo.intern(&self.names[*n as usize]), *id)),
             );
             for (name, sub) in node.subtrees.iter() {
-                for (path, blob) in self.placements(*sub, memo).iter() {
+                let below = self.placements(*sub, memo);
+                for (path, blob) in below.iter() {
                     let mut full = self.names[*name as usize].clone();
                     full.push_byte(b'/');
-                    full.push_str(path);
-                    out.push((full, *blob));
+                    full.push_str(&memo.paths[*path as usize]);
+                    out.push((memo.intern(&full), *blob));
                 }
             }
         }
         let p = std::sync::Arc::new(out);
-        memo.insert(tree, p.clone());
+        memo.lists.insert(tree, p.clone());
         p
+    }
+}
+
+/// `(path id, blob)` pairs of the blobs of interest under a tree; paths are interned in
+/// a [`PlacementMemo`].
+pub type Placements = std::sync::Arc<Vec<(u32, ObjectId)>>;
+
+/// Interned paths and the memoised [`Placements`] of each tree listed so far.
+#[derive(Default)]
+pub struct PlacementMemo {
+    lists: HashMap<ObjectId, Placements>,
+    paths: Vec<BString>,
+    ids: HashMap<BString, u32>,
+}
+
+impl PlacementMemo {
+    fn intern(&mut self, path: &BString) -> u32 {
+        if let Some(id) = self.ids.get(path) {
+            return *id;
+        }
+        self.paths.push(path.clone());
+        let id = (self.paths.len() - 1) as u32;
+        self.ids.insert(path.clone(), id);
+        id
+    }
+
+    /// The path of an id from [`TreeIndex::placements`].
+    pub fn path(&self, id: u32) -> &BString {
+        &self.paths[id as usize]
     }
 }
 
@@ -230,7 +253,7 @@ impl TreeIndex {
 /// where no parent had them. Uses the [`TreeIndex`], so no tree is read again.
 pub fn introductions_from_index(index: &TreeIndex, commits: &[CommitNode]) -> Vec<Introduced> {
     let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
-    let mut memo = HashMap::new();
+    let mut memo = PlacementMemo::default();
     let mut out = Vec::new();
     for c in commits {
         let here = index.placements(c.tree, &mut memo);
@@ -244,13 +267,10 @@ pub fn introductions_from_index(index: &TreeIndex, commits: &[CommitNode]) -> Ve
             .map(|t| index.placements(*t, &mut memo))
             .collect();
         for (path, blob) in here.iter() {
-            if !parents
-                .iter()
-                .any(|p| p.iter().any(|(pp, pb)| pb == blob && pp == path))
-            {
+            if !parents.iter().any(|p| p.contains(&(*path, *blob))) {
                 out.push(Introduced {
                     blob: *blob,
-                    path: path.to_str_lossy().into_owned(),
+                    path: memo.path(*path).to_str_lossy().into_owned(),
                     commit: c.id,
                 });
             }
