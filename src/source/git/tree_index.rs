@@ -130,7 +130,7 @@ impl TreeIndex {
     ) -> (TreeIndex, WalkNotes) {
         use rayon::prelude::*;
         /// Delta bases kept per thread while reading trees in pack order.
-        const PACK_CACHE: usize = 16 << 20;
+        const PACK_CACHE: usize = 8 << 20;
         /// Trees read before their entries are interned: bounds the memory of names not
         /// yet interned (most repeat from one version of a tree to the next).
         const BATCH: usize = 16 * 1024;
