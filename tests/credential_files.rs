@@ -371,8 +371,17 @@ fn history_runs_path_scoped_rules_on_credential_files_deleted_since() {
         "notes/pgpass.txt",
         "# ci database\ndb.acme-corp.test:5432:orders:app:u.x#ZpL~P9Q!\n",
     );
+    // A file scoped by its directory (`svn.simple/*`), not by its name.
+    env.write(
+        "ci/.subversion/auth/svn.simple/5671adf2865e267db74f09ba6f872c28",
+        "K 8\npassword\nV 14\n!QoAs4d!dDM3T7\nEND\n",
+    );
     let add = env.commit_all("add credentials", "2024-02-03T10:00:00Z");
-    for file in ["deploy/.pgpass", "home/.netrc"] {
+    for file in [
+        "deploy/.pgpass",
+        "home/.netrc",
+        "ci/.subversion/auth/svn.simple/5671adf2865e267db74f09ba6f872c28",
+    ] {
         std::fs::remove_file(env.path().join(file)).expect("rm");
     }
     env.commit_all("remove credentials", "2024-02-04T10:00:00Z");
@@ -408,6 +417,14 @@ fn history_runs_path_scoped_rules_on_credential_files_deleted_since() {
                 "deploy/.pgpass",
                 2,
                 35,
+                Some(false),
+                add.as_str()
+            ),
+            (
+                "svn-simple-password",
+                "ci/.subversion/auth/svn.simple/5671adf2865e267db74f09ba6f872c28",
+                4,
+                1,
                 Some(false),
                 add.as_str()
             ),
