@@ -60,9 +60,12 @@ impl PathScope {
 pub struct NameFilter {
     names: GlobSet,
     dirs: GlobSet,
-    /// Last bytes (ASCII-lowercased) a passing name can end with, or all when a pattern
-    /// ends in a wildcard: rejects most names before the globs run.
-    last_bytes: [bool; 256],
+    /// The literal ends of the name globs (`.htpasswd` of `*.htpasswd`), ASCII-lowercased
+    /// and listed under their last byte: a name that ends with none of them cannot match,
+    /// so most names (every `.c` file of a tree) are rejected before the globs run.
+    suffixes: Vec<Vec<Box<[u8]>>>,
+    /// Some name glob ends in a wildcard: every name goes to the globs.
+    any_suffix: bool,
     /// A pattern could match a file of any name at any depth under some directory
     /// (`dir/`, `a/**`, `{a,b/c}`): every name passes.
     any: bool,
@@ -73,8 +76,8 @@ impl NameFilter {
     /// are skipped: rules are checked when loaded, so there are none.
     pub fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> NameFilter {
         let (mut names, mut dirs) = (GlobSetBuilder::new(), GlobSetBuilder::new());
-        let mut last_bytes = [false; 256];
-        let mut any = false;
+        let mut suffixes: Vec<Vec<Box<[u8]>>> = vec![Vec::new(); 256];
+        let (mut any, mut any_suffix) = (false, false);
         let component = |glob: &str| {
             GlobBuilder::new(glob)
                 .literal_separator(true)
@@ -101,19 +104,22 @@ impl NameFilter {
                 }
             } else if let Ok(name) = component(last) {
                 names.add(name);
-                match last.bytes().last() {
-                    Some(b) if !matches!(b, b'*' | b'?' | b']') => {
-                        last_bytes[b.to_ascii_lowercase() as usize] = true;
-                        last_bytes[b.to_ascii_uppercase() as usize] = true;
-                    }
-                    _ => last_bytes = [true; 256],
+                let literal = last
+                    .rsplit(['*', '?', ']', '\\'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                match literal.bytes().last() {
+                    Some(b) => suffixes[b as usize].push(literal.into_bytes().into()),
+                    None => any_suffix = true,
                 }
             }
         }
         NameFilter {
             names: names.build().unwrap_or_else(|_| GlobSet::empty()),
             dirs: dirs.build().unwrap_or_else(|_| GlobSet::empty()),
-            last_bytes,
+            suffixes,
+            any_suffix,
             any,
         }
     }
@@ -123,10 +129,17 @@ impl NameFilter {
         if self.any {
             return true;
         }
-        match name.last() {
-            Some(&b) if self.last_bytes[b as usize] => self.names.is_match(&*lossy(name)),
-            _ => false,
-        }
+        let Some(&last) = name.last() else {
+            return false;
+        };
+        let ends_right = self.any_suffix
+            || self.suffixes[last.to_ascii_lowercase() as usize]
+                .iter()
+                .any(|suffix| {
+                    name.len() >= suffix.len()
+                        && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+                });
+        ends_right && self.names.is_match(&*lossy(name))
     }
 
     /// Whether every file directly in a directory named `name` may be in scope.
@@ -204,7 +217,7 @@ mod tests {
         for yes in [".pgpass", ".PGPASS", "master.key", "site.htpasswd"] {
             assert!(filter.may_match(yes.as_bytes()), "{yes}");
         }
-        for no in ["pgpass", "key", "README.md", "htpasswd.txt"] {
+        for no in ["pgpass", "key", "README.md", "htpasswd.txt", "main.c", "s"] {
             assert!(!filter.may_match(no.as_bytes()), "{no}");
         }
         assert!(NameFilter::new([".idea/"]).may_match(b"anything"));
