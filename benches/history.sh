@@ -12,7 +12,12 @@
 # tags only and repacks, so pull-request refs do not inflate the object count.)
 #
 # KEYHOUND=/path/to/keyhound uses that binary; otherwise the release binary is built.
+# KEYHOUND_BASE=/path/to/older/keyhound adds a "keyhound-base" row (before/after a change).
+# WARMUP=0 skips the untimed warm-up runs (when the page cache is known to be warm).
 # Needs GNU time (/usr/bin/time). Peers are run with validation and update checks off.
+# The last lines give keyhound's figures as ratios of each peer's (below 1: keyhound is
+# faster or smaller), and the load average before and after, since wall time on a shared
+# machine depends on it; CPU time and peak RSS are the steadier figures.
 set -euo pipefail
 repo=$(cd "${1:?usage: history.sh REPO [RUNS]}" && pwd)
 runs=${2:-3}
@@ -42,20 +47,44 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 bench() {
   local name=$1; shift
-  "$@" >/dev/null 2>&1 || true          # warm-up: page cache, rule caches
+  if [ "${WARMUP:-1}" != 0 ]; then
+    "$@" >/dev/null 2>&1 || true        # warm-up: page cache, rule caches
+  fi
   local results="$work/$name.runs"
   : >"$results"
   for _ in $(seq "$runs"); do measure "$@" >>"$results"; done
-  printf '%-12s %8.2f s %8.2f s %8.0f MiB   (runs: %s)\n' "$name" \
-    "$(cut -d' ' -f1 "$results" | median)" "$(cut -d' ' -f2 "$results" | median)" \
-    "$(cut -d' ' -f3 "$results" | median)" "$(cut -d' ' -f1 "$results" | paste -sd, -)"
+  local wall cpu rss
+  wall=$(cut -d' ' -f1 "$results" | median)
+  cpu=$(cut -d' ' -f2 "$results" | median)
+  rss=$(cut -d' ' -f3 "$results" | median)
+  echo "$name $wall $cpu $rss" >>"$work/medians"
+  printf '%-14s %8.2f s %8.2f s %8.0f MiB   (wall runs: %s; cpu runs: %s)\n' "$name" \
+    "$wall" "$cpu" "$rss" "$(cut -d' ' -f1 "$results" | paste -sd, -)" \
+    "$(cut -d' ' -f2 "$results" | paste -sd, -)"
+}
+
+# keyhound's medians as ratios of each peer's.
+ratios() {
+  awk '$1 == "keyhound" { w = $2; c = $3; r = $4 }
+       $1 != "keyhound" && $1 != "keyhound-base" { peer[$1] = $2 " " $3 " " $4 }
+       END {
+         for (p in peer) {
+           split(peer[p], v, " ")
+           printf "keyhound / %-12s wall %.2fx  cpu %.2fx  peak RSS %.2fx\n", p, w / v[1], c / v[2], r / v[3]
+         }
+       }' "$work/medians"
 }
 
 commits=$(git -C "$repo" rev-list --all | wc -l)
 pack=$(cd "$repo" && du -sm "$(git rev-parse --git-path objects/pack)" | cut -f1)
 echo "repository: $repo ($commits commits, ${pack} MiB of packs), $cores cores, median of $runs"
-printf '%-12s %10s %10s %12s\n' tool wall cpu 'peak RSS'
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-14s %10s %10s %12s\n' tool wall cpu 'peak RSS'
+: >"$work/medians"
 bench keyhound "$KEYHOUND" scan --history "$repo" --format jsonl --quiet
+if [ -n "${KEYHOUND_BASE:-}" ]; then
+  bench keyhound-base "$KEYHOUND_BASE" scan --history "$repo" --format jsonl --quiet
+fi
 if command -v kingfisher >/dev/null; then
   bench kingfisher kingfisher scan "$repo" --git-history full --no-validate --no-update-check \
     -j "$cores" --format json -o "$work/kingfisher.json" -q
@@ -64,3 +93,5 @@ if command -v noseyparker >/dev/null; then
   bench noseyparker sh -c 'rm -rf "$1" && exec noseyparker scan --datastore "$1" -q "$2"' \
     sh "$work/np.datastore" "$repo"
 fi
+ratios
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -353,6 +353,94 @@ fn history_scans_run_path_scoped_rules_on_the_working_tree() {
 }
 
 #[test]
+fn history_runs_path_scoped_rules_on_credential_files_deleted_since() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("README.md", "hello\n");
+    // Committed, then deleted: they exist only in history. The same .pgpass content at
+    // a path no rule scopes is no finding there.
+    env.write(
+        "deploy/.pgpass",
+        "# ci database\ndb.acme-corp.test:5432:orders:app:u.x#ZpL~P9Q!\n",
+    );
+    env.write(
+        "home/.netrc",
+        "machine ftp.acme-corp.test\n  login deploy\n  password QEp=brM5Pag3bE\n",
+    );
+    env.write(
+        "notes/pgpass.txt",
+        "# ci database\ndb.acme-corp.test:5432:orders:app:u.x#ZpL~P9Q!\n",
+    );
+    // A file scoped by its directory (`svn.simple/*`), not by its name.
+    env.write(
+        "ci/.subversion/auth/svn.simple/5671adf2865e267db74f09ba6f872c28",
+        "K 8\npassword\nV 14\n!QoAs4d!dDM3T7\nEND\n",
+    );
+    let add = env.commit_all("add credentials", "2024-02-03T10:00:00Z");
+    for file in [
+        "deploy/.pgpass",
+        "home/.netrc",
+        "ci/.subversion/auth/svn.simple/5671adf2865e267db74f09ba6f872c28",
+    ] {
+        std::fs::remove_file(env.path().join(file)).expect("rm");
+    }
+    env.commit_all("remove credentials", "2024-02-04T10:00:00Z");
+    let (run, findings) = env.scan_json(&["--history", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut got: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().expect("rule"),
+                f["path"].as_str().expect("path"),
+                f["line"].as_u64().expect("line"),
+                f["column"].as_u64().expect("column"),
+                f["in_head"].as_bool(),
+                f["commit"]["commit"].as_str().expect("commit"),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "netrc-password",
+                "home/.netrc",
+                3,
+                12,
+                Some(false),
+                add.as_str()
+            ),
+            (
+                "pgpass-password",
+                "deploy/.pgpass",
+                2,
+                35,
+                Some(false),
+                add.as_str()
+            ),
+            (
+                "svn-simple-password",
+                "ci/.subversion/auth/svn.simple/5671adf2865e267db74f09ba6f872c28",
+                4,
+                1,
+                Some(false),
+                add.as_str()
+            ),
+        ]
+    );
+    for f in &findings {
+        assert_eq!(f["source"], "commit");
+        let introduced = f["introduced"].as_array().expect("introduced");
+        assert!(
+            introduced.iter().any(|i| i["commit"] == add.as_str()),
+            "{introduced:?}"
+        );
+    }
+}
+
+#[test]
 fn filezilla_base64_passwords_are_found_decoded_at_the_encoded_value() {
     let env = TestEnv::new();
     let site = |pass: &str| {

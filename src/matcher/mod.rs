@@ -310,6 +310,11 @@ impl Matcher {
         resolve(&self.rules, &mut scratch.matches)
     }
 
+    /// Whether some path-scoped rule's globs match `path` (`/`-separated).
+    pub fn in_path_scope(&self, path: &str) -> bool {
+        !self.glob_rules.is_empty() && self.path_globs.is_match(path)
+    }
+
     /// Lists in `scratch.in_scope` the path-scoped rules whose globs match `path`.
     fn mark_scope(&self, path: Option<&str>, scratch: &mut Scratch) {
         scratch.in_scope.clear();

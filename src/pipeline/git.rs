@@ -15,17 +15,19 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use gix::bstr::ByteSlice;
 use gix::ObjectId;
 use rayon::prelude::*;
 
 use super::{scan_paths, Context, ScanError};
 use crate::finding::{BlobFinding, Finding, Outcome};
 use crate::provenance::{CommitInfo, Provenance};
+use crate::rules::paths::NameFilter;
 use crate::source::filesystem::WalkOptions;
 use crate::source::git::{self, CommitNode, GitError, IgnoreRules, Introduced};
 use crate::source::path_filter::PathFilter;
 use crate::source::GitMode;
-use blobs::{scan_blobs, BlobVisitor, Scanned};
+use blobs::{scan_at_paths, scan_blobs, BlobVisitor, Scanned};
 use faults::Faults;
 use messages::MessageScan;
 
@@ -222,11 +224,46 @@ impl PhaseTimer {
     fn lap(&self, ctx: &Context<'_>, what: &str) {
         if self.enabled {
             ctx.messages.warn_raw(&format!(
-                "timing: {:>8.2}s {what}",
-                self.started.elapsed().as_secs_f64()
+                "timing: {:>8.2}s {what}{}",
+                self.started.elapsed().as_secs_f64(),
+                memory_note()
             ));
         }
     }
+}
+
+/// The process's CPU time so far (user + system) and resident memory as `/proc` gives
+/// them (Linux only; empty elsewhere): now, split into anonymous and file-backed (mapped
+/// packs), and the peak.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().strip_suffix("kB"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    // utime and stime, the 12th and 13th fields after the command name, in clock ticks
+    // of 1/100 s (USER_HZ).
+    let cpu = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            let rest = stat.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+            Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
+        })
+        .unwrap_or(0.0);
+    format!(
+        " (CPU {cpu:.2}s; RSS {} MiB: anon {}, file {}; peak {} MiB)",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:"),
+        field("VmHWM:")
+    )
 }
 
 /// `--history`: every blob reachable from a ref (or every blob with `all_objects`), each once.
@@ -276,8 +313,11 @@ fn scan_history(
     let wanted: HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
     // Every tree is read once, in pack order (delta bases stay cached), then loose ones:
-    // to place the findings, and to check that every object the trees name is there (a
-    // blob missing from a damaged repository or a partial clone was not scanned).
+    // to place the findings, to check that every object the trees name is there (a blob
+    // missing from a damaged repository or a partial clone was not scanned), and to find
+    // the files that path-scoped rules (credential files) apply to, scanned again with
+    // their paths (the pack pass scanned them without one).
+    let names = path_scope_names(ctx);
     trees.sort_unstable();
     let mut loose: Vec<ObjectId> = blobs.iter().chain(&loose_trees).copied().collect();
     loose.sort_unstable();
@@ -289,16 +329,23 @@ fn scan_history(
             r.faults.missing(commit.tree);
         }
     }
-    let trees: Vec<ObjectId> = trees
+    let trees: Vec<(Option<git::PackPosition>, ObjectId)> = trees
         .into_iter()
-        .map(|(_, id)| id)
-        .chain(loose_trees)
+        .map(|(position, id)| (Some(position), id))
+        .chain(loose_trees.into_iter().map(|id| (None, id)))
         .collect();
     ctx.progress.phase(format!(
         "reading {} trees to place findings",
         indicatif::HumanCount(trees.len() as u64)
     ));
-    let (index, notes) = git::TreeIndex::build_from(r.shared, &trees, &wanted, &present);
+    let by_name = |name: &[u8]| names.may_match(name);
+    let by_dir = |name: &[u8]| names.may_match_dir(name);
+    let keep = git::Wanted {
+        ids: &wanted,
+        name: &by_name,
+        dir: &by_dir,
+    };
+    let (index, notes) = git::TreeIndex::build_from(r.shared, &decoded, &trees, &keep, &present);
     timer.lap(ctx, "trees indexed");
     r.faults.errors(ctx, r.repo, notes.errors);
     if notes.submodules > 0 {
@@ -309,15 +356,27 @@ fn scan_history(
     }
     ctx.progress.phase("placing findings");
     let introductions = git::introductions_from_index(&index, &commits);
+    let (scoped, scoped_stats) = scan_path_scoped(ctx, r, &introductions);
+    stats.merge(&scoped_stats);
+    for blob in scoped.keys() {
+        found.entry(*blob).or_default();
+    }
+    timer.lap(
+        ctx,
+        &format!("{} credential-file blobs rescanned", scoped.len()),
+    );
     let head: Vec<(String, ObjectId)> = match head_tree {
-        Some(tree) if !wanted.is_empty() => index
-            .placements(tree, &mut HashMap::new())
-            .iter()
-            .map(|(path, blob)| (String::from_utf8_lossy(path).into_owned(), *blob))
-            .collect(),
+        Some(tree) if !trees.is_empty() => {
+            let mut memo = git::PlacementMemo::default();
+            let list = index.placements(tree, &mut memo);
+            list.iter()
+                .map(|(path, blob)| (memo.path(*path).to_str_lossy().into_owned(), *blob))
+                .collect()
+        }
         _ => Vec::new(),
     };
-    let mut findings = place(ctx, r, &found, &introductions, &head, &commits);
+    drop(index);
+    let mut findings = place(ctx, r, &found, &scoped, &introductions, &head, &commits);
     if all_objects {
         let reachable: HashSet<ObjectId> = introductions.iter().map(|i| i.blob).collect();
         findings.extend(unreachable(&found, &reachable));
@@ -393,7 +452,15 @@ fn scan_introduced(
             }
         }
     }
-    let mut findings = place(ctx, r, &found, &introductions, &head, commits);
+    let mut findings = place(
+        ctx,
+        r,
+        &found,
+        &HashMap::new(),
+        &introductions,
+        &head,
+        commits,
+    );
     findings.extend(messages.findings(r.repo, &r.faults, commits, false));
     Ok(Outcome {
         findings,
@@ -402,11 +469,44 @@ fn scan_introduced(
     })
 }
 
+/// The file-name test for the paths of every path-scoped rule ([`NameFilter`]).
+fn path_scope_names(ctx: &Context<'_>) -> NameFilter {
+    NameFilter::new(
+        (ctx.matcher.rules().rules.iter())
+            .filter_map(|rule| rule.paths.as_ref())
+            .flat_map(|scope| scope.patterns().iter().map(String::as_str)),
+    )
+}
+
+/// Scans again, with its path, each blob introduced at a path that a path-scoped rule
+/// applies to (a `.pgpass` only in history): returns, per blob, the matches at each such
+/// path, and the counters of those scans.
+fn scan_path_scoped(
+    ctx: &Context<'_>,
+    r: &Repo<'_>,
+    introductions: &[Introduced],
+) -> (place::AtPaths, crate::pipeline::Stats) {
+    let mut pairs: Vec<(ObjectId, String)> = introductions
+        .iter()
+        .filter(|i| ctx.matcher.in_path_scope(&i.path) && !r.ignore.is_ignored(&i.path))
+        .map(|i| (i.blob, i.path.clone()))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let (scanned, stats) = scan_at_paths(ctx, r.shared, &pairs);
+    let mut out = place::AtPaths::new();
+    for (blob, path, matches) in scanned {
+        out.entry(blob).or_default().push((path, matches));
+    }
+    (out, stats)
+}
+
 /// One finding per location of the blobs in `found` ([`place::Placement`]).
 fn place(
     ctx: &Context<'_>,
     r: &Repo<'_>,
     found: &HashMap<ObjectId, Vec<BlobFinding>>,
+    at_paths: &place::AtPaths,
     introductions: &[Introduced],
     head: &[(String, ObjectId)],
     commits: &[CommitNode],
@@ -439,6 +539,7 @@ fn place(
     let ignored = |path: &str| r.skips(path);
     place::Placement {
         found,
+        at_paths,
         introductions,
         head,
         head_ancestors: &head_ancestors,

@@ -77,6 +77,52 @@ pub(super) fn scan_blobs(
     (found.into_iter().collect(), stats)
 }
 
+/// Scans each `(blob, path)` pair in parallel with that path, for path-scoped rules:
+/// returns the matches of the pairs that had any, and the counters.
+pub(super) fn scan_at_paths(
+    ctx: &Context<'_>,
+    shared: &gix::ThreadSafeRepository,
+    pairs: &[(ObjectId, String)],
+) -> (Vec<(ObjectId, String, Vec<BlobFinding>)>, Stats) {
+    pairs
+        .par_iter()
+        .fold(
+            || {
+                (
+                    shared.to_thread_local(),
+                    Scratch::default(),
+                    Vec::new(),
+                    Stats::default(),
+                )
+            },
+            |(repo, mut scratch, mut found, mut stats), (id, path)| {
+                match read_blob(&repo, *id, ctx.max_file_size) {
+                    Ok(Some(data)) => {
+                        let matches = scan_blob(ctx, &data, Some(path), &mut scratch, &mut stats);
+                        if !matches.is_empty() {
+                            found.push((*id, path.clone(), matches));
+                        }
+                    }
+                    Ok(None) => stats.skipped_large += 1,
+                    Err(e) => {
+                        stats.unreadable += 1;
+                        ctx.messages.error(e);
+                    }
+                }
+                (repo, scratch, found, stats)
+            },
+        )
+        .map(|(_, _, found, stats)| (found, stats))
+        .reduce(
+            || (Vec::new(), Stats::default()),
+            |(mut a, mut sa), (b, sb)| {
+                a.extend(b);
+                sa.merge(&sb);
+                (a, sa)
+            },
+        )
+}
+
 /// What a pack pass produced: the matches of each blob that had any, the counters, and
 /// every tree with its pack position (read afterwards to place the findings).
 #[derive(Default)]

@@ -15,10 +15,16 @@ use crate::finding::{BlobFinding, Finding, Introduction};
 use crate::provenance::{CommitInfo, Provenance};
 use crate::source::git::Introduced;
 
+/// Per blob, its matches when scanned with a path that path-scoped rules apply to:
+/// `(path, matches)` for each such path.
+pub type AtPaths = HashMap<ObjectId, Vec<(String, Vec<BlobFinding>)>>;
+
 /// What placement works from.
 pub struct Placement<'a> {
-    /// The matches of each blob that had any.
+    /// The matches of each blob that had any (scanned without a path).
     pub found: &'a HashMap<ObjectId, Vec<BlobFinding>>,
+    /// The matches of blobs scanned again with a path: at that path they replace `found`'s.
+    pub at_paths: &'a AtPaths,
     /// Which commit introduced which blob at which path.
     pub introductions: &'a [Introduced],
     /// `(path, blob)` of the blobs in `found` that HEAD holds.
@@ -53,7 +59,7 @@ impl Placement<'_> {
         let mut at_head: HashSet<(&str, ObjectId)> = HashSet::new();
         let mut held: HashSet<(&str, &str)> = HashSet::new();
         for (path, blob) in self.head {
-            let Some(matches) = self.found.get(blob) else {
+            let Some(matches) = self.matches_at(blob, path) else {
                 continue;
             };
             if (self.ignored)(path) || !at_head.insert((path, *blob)) {
@@ -80,7 +86,8 @@ impl Placement<'_> {
         type Key<'k> = (&'k str, &'k str);
         let mut gone: HashMap<Key<'_>, (&CommitInfo, &BlobFinding, ObjectId)> = HashMap::new();
         for i in self.introductions {
-            let (Some(matches), Some(info)) = (self.found.get(&i.blob), self.infos.get(&i.commit))
+            let (Some(matches), Some(info)) =
+                (self.matches_at(&i.blob, &i.path), self.infos.get(&i.commit))
             else {
                 continue;
             };
@@ -112,6 +119,17 @@ impl Placement<'_> {
             out.push(f);
         }
         out
+    }
+
+    /// The matches of `blob` at `path`: those of its scan with that path where it had
+    /// one (path-scoped rules), else those of its scan without a path.
+    fn matches_at(&self, blob: &ObjectId, path: &str) -> Option<&Vec<BlobFinding>> {
+        let with_path = self.at_paths.get(blob).and_then(|list| {
+            list.iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, matches)| matches)
+        });
+        with_path.or_else(|| self.found.get(blob))
     }
 
     /// Every (path, commit) that introduced a blob, oldest first.

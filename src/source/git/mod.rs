@@ -18,9 +18,9 @@ mod tree_index;
 pub use diff::{blob_at, introduced_by};
 pub use ignore::IgnoreRules;
 pub use messages::tag_messages;
-pub use packs::{for_each_packed_object, packed_object_count, PackPosition};
+pub use packs::{for_each_packed_object, packed_object_count, Decoded, PackPosition, PackReader};
 pub use staged::staged_blobs;
-pub use tree_index::{introductions_from_index, Introduced, TreeIndex};
+pub use tree_index::{introductions_from_index, Introduced, PlacementMemo, TreeIndex, Wanted};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
@@ -442,16 +442,25 @@ pub fn cached(shared: &gix::ThreadSafeRepository) -> gix::Repository {
 pub(super) fn for_each_entry(
     repo: &gix::Repository,
     id: ObjectId,
-    mut f: impl FnMut(EntryMode, ObjectId, &[u8]),
+    f: impl FnMut(EntryMode, ObjectId, &[u8]),
 ) -> Result<(), GitError> {
     let object = repo.find_object(id).map_err(|e| object_error(id, e))?;
-    if object.kind != gix::object::Kind::Tree {
-        return Err(object_error(
-            id,
-            format!("expected a tree, found a {}", object.kind),
-        ));
+    tree_entries(id, object.kind, &object.data, repo.object_hash(), f)
+}
+
+/// Calls `f(mode, id, name)` for each entry of the tree `id` whose object is `kind`
+/// and `data`; an error if it is not a tree or does not parse.
+pub(super) fn tree_entries(
+    id: ObjectId,
+    kind: gix::object::Kind,
+    data: &[u8],
+    hash: gix::hash::Kind,
+    mut f: impl FnMut(EntryMode, ObjectId, &[u8]),
+) -> Result<(), GitError> {
+    if kind != gix::object::Kind::Tree {
+        return Err(object_error(id, format!("expected a tree, found a {kind}")));
     }
-    for entry in gix::objs::TreeRefIter::from_bytes(&object.data, repo.object_hash()) {
+    for entry in gix::objs::TreeRefIter::from_bytes(data, hash) {
         let entry = entry.map_err(|e| object_error(id, e))?;
         f(entry.mode, entry.oid.to_owned(), entry.filename);
     }
