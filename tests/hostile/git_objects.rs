@@ -52,7 +52,7 @@ fn missing_blobs_are_reported_in_every_git_mode() {
     assert!(run.stderr.contains(&error), "{}", run.stderr);
     assert_eq!(run.stderr.matches("missing from the object").count(), 1);
     assert!(
-        run.stderr.contains("1 git objects missing"),
+        run.stderr.contains("1 git object missing"),
         "{}",
         run.stderr
     );
