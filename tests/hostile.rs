@@ -829,3 +829,81 @@ fn a_closed_stdin_is_an_error() {
     let empty = env.run_with_stdin(&["scan", "-"], Some(b""));
     assert_eq!(empty.code, 0, "{}", empty.stderr);
 }
+
+/// A token pasted into a commit message (found by the message scan) or used as an author
+/// name was printed in full in every heading and JSON `summary` of that commit's findings.
+/// Commit metadata is redacted with the secrets the scan found, in every format.
+#[test]
+fn a_secret_in_a_commit_summary_or_author_is_redacted_everywhere() {
+    let env = TestEnv::new();
+    env.git_init();
+    let pat = fake::github_pat("SummaryLm8Rt2Vx7Nb4Kc9Pw1Hs6J");
+    let stripe = fake::stripe_live();
+    env.write(
+        "app.py",
+        format!("TOKEN = \"{pat}\"\nSTRIPE = \"{stripe}\"\n"),
+    );
+    env.git(&["add", "-A"]);
+    let out = crate::util::git_command(env.path())
+        .env("GIT_AUTHOR_NAME", &stripe)
+        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
+        .args([
+            "commit",
+            "-q",
+            "-m",
+            &format!("add the token {pat} for now"),
+        ])
+        .output()
+        .expect("run git commit");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for args in [
+        &["scan", "--history", ".", "--color", "never"][..],
+        &["scan", "--history", ".", "--format", "json"],
+        &["scan", "--history", ".", "--format", "jsonl"],
+        &["scan", "--history", ".", "--format", "sarif"],
+        &["scan", "--range", "HEAD", ".", "--format", "json"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        for secret in [&pat, &stripe] {
+            assert!(
+                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
+                "{args:?} printed a full secret:\n{}{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
+    let run = env.run(&["scan", "--history", ".", "--format", "json"]);
+    let summaries: Vec<String> = run
+        .json()
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|f| f["commit"]["summary"].as_str().map(str::to_string))
+        .collect();
+    assert!(!summaries.is_empty());
+    assert!(
+        summaries
+            .iter()
+            .all(|s| s.starts_with("add the token ghp_…")),
+        "{summaries:?}"
+    );
+    // --show-secrets shows them as they are.
+    let shown = env.run(&[
+        "scan",
+        "--history",
+        ".",
+        "--format",
+        "json",
+        "--show-secrets",
+    ]);
+    assert!(shown
+        .stdout
+        .contains(&format!("add the token {pat} for now")));
+}

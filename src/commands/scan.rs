@@ -80,6 +80,9 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         Inputs::Git { repo, mode } => pipeline::scan_git(&ctx, repo, mode, &config.walk)?,
     };
     progress.finish();
+    if !config.show_secrets {
+        outcome.redact_metadata();
+    }
 
     outcome
         .findings

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::Finding;
+use crate::provenance::{CommitInfo, Provenance};
 
 /// Counters shown in the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,6 +53,57 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Replaces, in the commit and tag metadata of every finding (commit summaries, author
+    /// and tagger names and emails, also in `introduced`), each secret this scan found
+    /// with its redacted form. A token pasted into a commit message (or an author name) is
+    /// otherwise printed in full in the heading and JSON of every finding of that commit.
+    /// Run once after a scan, before filtering, unless secrets are to be shown.
+    pub fn redact_metadata(&mut self) {
+        let mut secrets: Vec<(&str, String)> = self
+            .findings
+            .iter()
+            .map(|f| (f.secret.expose(), f.secret.redacted()))
+            .filter(|(s, _)| !s.is_empty())
+            .collect();
+        secrets.sort_unstable();
+        secrets.dedup();
+        if secrets.is_empty() {
+            return;
+        }
+        let Ok(automaton) = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(secrets.iter().map(|(s, _)| s))
+        else {
+            return;
+        };
+        let replacements: Vec<String> = secrets.into_iter().map(|(_, r)| r).collect();
+        let scrub = |text: &mut String| {
+            if automaton.is_match(text.as_str()) {
+                *text = automaton.replace_all(text, &replacements);
+            }
+        };
+        let scrub_commit = |c: &mut CommitInfo| {
+            scrub(&mut c.summary);
+            scrub(&mut c.author_name);
+            scrub(&mut c.author_email);
+        };
+        for f in &mut self.findings {
+            match &mut f.provenance {
+                Provenance::Commit { commit, .. } | Provenance::CommitMessage { commit } => {
+                    scrub_commit(commit)
+                }
+                Provenance::TagMessage { tag } => {
+                    scrub(&mut tag.tagger_name);
+                    scrub(&mut tag.tagger_email);
+                }
+                _ => {}
+            }
+            for i in &mut f.introduced {
+                scrub_commit(&mut i.commit);
+            }
+        }
+    }
+
     /// Sorts findings by path, position and rule so that output is deterministic.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
