@@ -354,7 +354,10 @@ impl Allowlist {
         }
         for pattern in &allow.regexes {
             let regex = Regex::new(pattern.get_ref()).map_err(|e| {
-                let message = format!("allowlist regex does not compile: {e}");
+                let message = format!(
+                    "allowlist regex does not compile: {}",
+                    redact::regex_error(&e)
+                );
                 invalid(pattern.span().start, message)
             })?;
             list.regexes.push(regex);

@@ -342,7 +342,7 @@ fn invalid_config_names_file_and_line() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(
-            ".keyhound.toml: line 4: severity \"********\" of rule \"stripe-live-secret-key\""
+            ".keyhound.toml: line 4: severity \"urgent\" of rule \"stripe-live-secret-key\""
         ),
         "{}",
         run.stderr
@@ -370,7 +370,7 @@ fn unknown_keys_and_rule_ids_are_errors() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains(".keyhound.toml: line 2: unknown field `********`, expected one of"),
+            .contains(".keyhound.toml: line 2: unknown field `exlude`, expected one of"),
         "{}",
         run.stderr
     );
@@ -380,7 +380,7 @@ fn unknown_keys_and_rule_ids_are_errors() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("line 2: unknown field `********`, expected"),
+            .contains("line 2: unknown field `fingerprint`, expected"),
         "{}",
         run.stderr
     );
@@ -410,4 +410,25 @@ fn explicit_config_must_exist() {
         "{}",
         run.stderr
     );
+}
+
+/// An allowlist regex is often the secret itself: when it does not compile, the error
+/// names the file, the line and what is wrong, never the pattern.
+#[test]
+fn a_bad_allowlist_regex_is_reported_without_its_pattern() {
+    let env = two_secrets();
+    let secret_like = "sk_live_Z63FQ8wLm2Rt7Vx4Nb9Kc1Py";
+    env.write(
+        ".keyhound.toml",
+        format!("[allowlist]\nregexes = [\"({secret_like}\"]\n"),
+    );
+    let run = env.run(&["scan", "."]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("allowlist regex does not compile: unclosed group"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("Z63FQ8"), "{}", run.stderr);
 }

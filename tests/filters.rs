@@ -631,8 +631,8 @@ fn config_file_include_and_fail_on_apply_unless_the_flags_are_given() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.starts_with(
-            // The value is redacted like any value in the file: it may be a misplaced secret.
-            "keyhound: error: .keyhound.toml: line 2: fail_on \"********\" is not one of critical, high, medium, low"
+            // A lowercase word is shown; a value that could be a misplaced secret is redacted.
+            "keyhound: error: .keyhound.toml: line 2: fail_on \"urgent\" is not one of critical, high, medium, low"
         ),
         "{}",
         run.stderr

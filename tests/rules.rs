@@ -145,7 +145,7 @@ fn malformed_rule_files_are_errors_naming_file_and_rule() {
         ),
         (
             CUSTOM.replace("severity = \"high\"", "severity = \"urgent\""),
-            "severity \"********\" is not one of",
+            "severity \"urgent\" is not one of",
         ),
         (
             CUSTOM.replace("provider = \"acme\"", "provider = \"nobody\""),

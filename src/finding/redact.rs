@@ -89,8 +89,48 @@ pub fn redact(text: &str, prefix_len: usize) -> String {
 /// A value from a user's file, quoted for an error message in its redacted form: the
 /// value may be a secret put in the wrong place (`severity = "sk_live_…"`), so a message
 /// names its position and never its text.
+///
+/// Two kinds of value are shown as they are, because no credential looks like them and the
+/// message is useless without them (see [`plain_value`]): a lowercase word (a field name,
+/// `provider = "acmecorp"`, `severity = "hgh"`) and a short hex string (a fingerprint
+/// prefix).
 pub fn quoted(value: &str) -> String {
-    format!("\"{}\"", redact(value, 0))
+    format!("\"{}\"", shown_in_error(value))
+}
+
+/// Whether `value` may be quoted in an error as it is: a lowercase word of at most 24
+/// characters (`[a-z][a-z_.-]*`: no digit, no capital, so no token format keyhound
+/// reports), or at most 12 hex digits (a fingerprint prefix). Anything else is redacted.
+pub fn plain_value(value: &str) -> bool {
+    let word = value.len() <= 24
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, '_' | '-' | '.'));
+    let hex =
+        !value.is_empty() && value.len() <= 12 && value.chars().all(|c| c.is_ascii_hexdigit());
+    word || hex
+}
+
+fn shown_in_error(value: &str) -> String {
+    if plain_value(value) {
+        value.to_string()
+    } else {
+        redact(value, 0)
+    }
+}
+
+/// What is wrong with a regex that does not compile, without the pattern: `regex`'s own
+/// message quotes the pattern, and a user's regex (an allowlist entry above all) is often
+/// the very secret it matches. `unclosed group`, for `regex parse error: … error: unclosed
+/// group`; other errors (size limits) name no pattern and are kept.
+pub fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    match text.rfind("error: ") {
+        Some(i) if text.starts_with("regex parse error") => text[i + 7..].trim().to_string(),
+        _ if text.starts_with("regex parse error") => "a syntax error".to_string(),
+        _ => text,
+    }
 }
 
 /// Redacts the quoted parts (`"…"` and `` `…` ``) of a parser's error message, which quote
@@ -110,7 +150,7 @@ pub fn scrub_message(message: &str) -> String {
         };
         out.push_str(&rest[..open]);
         out.push(quote);
-        out.push_str(&redact(&rest[open + 1..open + 1 + len], 0));
+        out.push_str(&shown_in_error(&rest[open + 1..open + 1 + len]));
         out.push(quote);
         rest = &rest[open + 2 + len..];
     }
@@ -122,6 +162,28 @@ pub fn scrub_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regex_errors_do_not_quote_the_pattern() {
+        let e = regex::Regex::new("(sk_live_Z63FQ8wLm2Rt7Vx4Nb9Kc1Py").expect_err("unclosed");
+        assert_eq!(regex_error(&e), "unclosed group");
+        let e = regex::Regex::new("sk_live_Z63FQ8wLm2Rt7Vx4Nb9Kc1Py[").expect_err("bad class");
+        assert!(!regex_error(&e).contains("sk_live_"), "{}", regex_error(&e));
+    }
+
+    #[test]
+    fn errors_show_plain_words_and_redact_the_rest() {
+        assert_eq!(quoted("hgh"), "\"hgh\"");
+        assert_eq!(quoted("2f63"), "\"2f63\"");
+        assert_eq!(quoted("hunter2hunter"), format!("\"{FULL_MASK}\""));
+        assert_eq!(
+            scrub_message("unknown field `bogus_key`, expected one of `a`"),
+            "unknown field `bogus_key`, expected one of `a`"
+        );
+        assert!(
+            !scrub_message("invalid type: string \"sk_live_Z63FQ8wLm2Rt7Vx4\"").contains("Z63FQ8")
+        );
+    }
 
     #[test]
     fn keeps_prefix_and_tail() {
@@ -149,6 +211,6 @@ mod tests {
             scrub_message("unknown field `hunter2`, expected one of `exclude`, `rules`"),
             "unknown field `********`, expected one of `exclude`, `rules`"
         );
-        assert_eq!(quoted("hgih"), "\"********\"");
+        assert_eq!(quoted("hgih"), "\"hgih\"");
     }
 }

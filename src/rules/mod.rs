@@ -559,8 +559,12 @@ impl LazyRegex {
     /// has no capture group. The groups are read from the parsed regex, so escaped
     /// parentheses, classes like `[(]` and non-capturing `(?:…)` count for nothing.
     pub fn compile(&self) -> Result<(Regex, usize), String> {
-        let regex =
-            ascii_regex(&self.pattern).map_err(|e| format!("regex does not compile: {e}"))?;
+        let regex = ascii_regex(&self.pattern).map_err(|e| {
+            format!(
+                "regex does not compile: {}",
+                crate::finding::redact::regex_error(&e)
+            )
+        })?;
         let named = regex.capture_names().position(|n| n == Some("secret"));
         // Group 0 is the whole match; a pattern with a group of its own has at least 2.
         let group = match named {
