@@ -457,14 +457,18 @@ pub enum RulesCommand {
     },
 }
 
-/// Writes the completion script of `shell` for these definitions to `out`.
-pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+/// The completion script of `shell` for these definitions. Rendered into memory:
+/// `clap_complete` panics on a write error, so the caller writes it (and handles a
+/// closed pipe or a full disk).
+pub fn render_completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
     clap_complete::generate(
         shell,
         &mut <Cli as clap::CommandFactory>::command(),
         "keyhound",
-        out,
+        &mut script,
     );
+    script
 }
 
 /// Renders keyhound(1), the manual page of these definitions, as roff.

@@ -284,7 +284,12 @@ fn a_closed_stdout_never_panics_a_subcommand() {
     let env = TestEnv::new();
     env.write("my-rules.toml", SHORT_TOKEN_RULES);
     env.write("bad-rules.toml", SHORT_TOKEN_RULES.replace("OPAS", "opas"));
-    let cases: [(&[&str], i32); 5] = [
+    let cases: [(&[&str], i32); 10] = [
+        (&["completions", "bash"], 0),
+        (&["completions", "zsh"], 0),
+        (&["completions", "fish"], 0),
+        (&["man"], 0),
+        (&["rules", "explain", "github-classic-pat"], 0),
         (&["rules", "list"], 0),
         (&["rules", "list", "--json"], 0),
         (&["rules", "check"], 0),

@@ -11,10 +11,8 @@ use crate::exit::ExitStatus;
 
 /// Prints the completion script for `shell` to stdout.
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitStatus> {
-    super::to_stdout(|out| {
-        cli::write_completions(shell, out);
-        Ok(())
-    })?;
+    let script = cli::render_completions(shell);
+    super::to_stdout(|out| out.write_all(&script))?;
     Ok(ExitStatus::Clean)
 }
 
