@@ -46,7 +46,7 @@ fn secret_added_then_deleted_is_found_in_history() {
     assert!(
         human
             .stdout
-            .contains("removed from HEAD, still in history since commit "),
+            .contains("not in HEAD, in history since commit "),
         "{}",
         human.stdout
     );

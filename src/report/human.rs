@@ -205,7 +205,7 @@ fn origin(f: &Finding) -> Option<String> {
     };
     match &f.provenance {
         Provenance::Commit { commit: c, .. } => Some(match f.in_head {
-            Some(false) => format!("removed from HEAD, still in history since {}", commit(c)),
+            Some(false) => format!("not in HEAD, in history since {}", commit(c)),
             Some(true) => format!("in HEAD since {}", commit(c)),
             None => commit(c),
         }),
