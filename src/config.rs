@@ -3,7 +3,7 @@
 //! winning. Nothing after this module sees clap or reads the config file.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{ColorChoice, ConfidenceArg, FormatArg, ScanArgs, SeverityArg};
 use crate::config_file::{parse_size, Allowlist, ConfigFileError, RuleAdjustments, Settings};
@@ -125,7 +125,11 @@ pub enum ConfigError {
     Since(String),
     #[error("--purge-file writes every secret in full, so it needs --show-secrets as well")]
     PurgeWithoutShowSecrets,
-    #[error("{0}: not a file or directory ({1}); keyhound does not read it, so nothing was scanned; to scan a stream, pipe it to `keyhound scan -`")]
+    /// `--checklist -` or `--purge-file -`: stdout holds the report, and a file named `-`
+    /// is not what anyone means.
+    #[error("{0} -: give a file name (standard output holds the report; for the checklist alone, save a JSON report and run `keyhound checklist REPORT`)")]
+    DashFile(&'static str),
+    #[error("{0}: not a file or directory ({1}); keyhound does not read it; to scan a stream, pipe it to `keyhound scan -`")]
     NotScannable(String, &'static str),
     #[error("--include and --exclude select paths, and standard input has none; drop them, or scan files")]
     GlobsOnStdin,
@@ -154,6 +158,14 @@ impl ScanConfig {
         };
         if args.purge_file.is_some() && !args.show_secrets {
             return Err(ConfigError::PurgeWithoutShowSecrets);
+        }
+        for (flag, path) in [
+            ("--checklist", &args.checklist),
+            ("--purge-file", &args.purge_file),
+        ] {
+            if path.as_deref() == Some(Path::new("-")) {
+                return Err(ConfigError::DashFile(flag));
+            }
         }
         let findings_code = args.exit_code.unwrap_or(FINDINGS_CODE);
         if findings_code == ERROR_CODE {

@@ -1071,3 +1071,32 @@ fn whole_files_are_deleted_only_when_they_are_nothing_but_secrets() {
         plain
     );
 }
+
+/// `--checklist -` wrote a file named `-` into the scanned directory; it is refused, like
+/// `--purge-file -`, and nothing is written.
+#[test]
+fn a_dash_is_not_a_checklist_file() {
+    let env = TestEnv::new();
+    env.write("a.txt", "nothing here\n");
+    for args in [
+        &["scan", ".", "--checklist", "-"][..],
+        &[
+            "scan",
+            ".",
+            "--checklist",
+            "out.md",
+            "--show-secrets",
+            "--purge-file",
+            "-",
+        ],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(" -: give a file name"),
+            "{}",
+            run.stderr
+        );
+        assert!(!env.path().join("-").exists());
+    }
+}

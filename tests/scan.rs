@@ -312,6 +312,16 @@ fn symlink_loops_are_reported_with_follow() {
         followed.stderr
     );
     assert_eq!(followed.json().as_array().expect("array").len(), 1);
+
+    // A loop back to the scan root names it as ".", not as an empty path.
+    std::os::unix::fs::symlink("..", env.path().join("d/up")).expect("symlink");
+    let root = env.run(&["scan", ".", "--follow", "-q"]);
+    assert!(
+        root.stderr
+            .contains("keyhound: warning: d/up: symbolic link loop back to ., not followed"),
+        "{}",
+        root.stderr
+    );
 }
 
 #[test]

@@ -318,11 +318,15 @@ fn walk_error_message(err: &ignore::Error) -> String {
             )
         }
         ignore::Error::WithDepth { err, .. } => walk_error_message(err),
-        ignore::Error::Loop { ancestor, child } => format!(
-            "{}: symbolic link loop back to {}, not followed",
-            filesystem::display_path(child),
-            filesystem::display_path(ancestor)
-        ),
+        ignore::Error::Loop { ancestor, child } => {
+            // The scan root itself displays as "" (paths are shown relative to it).
+            let ancestor = filesystem::display_path(ancestor);
+            format!(
+                "{}: symbolic link loop back to {}, not followed",
+                filesystem::display_path(child),
+                if ancestor.is_empty() { "." } else { &ancestor }
+            )
+        }
         other => other.to_string(),
     }
 }
