@@ -467,3 +467,21 @@ fn baseline_fingerprint(env: &TestEnv, rule: &str) -> String {
         .expect("fingerprint is a string")
         .to_string()
 }
+
+/// `baseline mark` without a baseline fails (exit 2) and leaves no `FILE.lock` behind.
+#[test]
+fn mark_without_a_baseline_leaves_nothing_behind() {
+    let env = TestEnv::new();
+    let run = env.run(&["baseline", "mark", "2f6305f9", "rotated"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".keyhound-baseline.json"),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(env.path())
+        .expect("read the directory")
+        .map(|e| e.expect("an entry").file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -19,6 +19,9 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
                 BaselineStatusArg::FalsePositive => Status::FalsePositive,
                 BaselineStatusArg::Accepted => Status::Accepted,
             };
+            // A missing or unreadable baseline is reported before the lock file
+            // (FILE.lock) is created, so a failed mark leaves nothing behind.
+            Baseline::load(&file)?;
             let _lock = crate::baseline::lock(&file)?;
             let mut ledger = Baseline::load(&file)?;
             let date = crate::date::today();
