@@ -387,6 +387,10 @@ fn history_runs_path_scoped_rules_on_credential_files_deleted_since() {
     env.commit_all("remove credentials", "2024-02-04T10:00:00Z");
     let (run, findings) = env.scan_json(&["--history", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
+    // Rescanning the credential files with their paths counts nothing again: 4 blobs
+    // (README, the .pgpass content also at notes/pgpass.txt, .netrc, svn.simple) and
+    // the 2 working-tree files.
+    assert!(run.stderr.contains(" in 6 files, "), "{}", run.stderr);
     let mut got: Vec<_> = findings
         .iter()
         .map(|f| {

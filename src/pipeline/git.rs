@@ -356,8 +356,7 @@ fn scan_history(
     }
     ctx.progress.phase("placing findings");
     let introductions = git::introductions_from_index(&index, &commits);
-    let (scoped, scoped_stats) = scan_path_scoped(ctx, r, &introductions);
-    stats.merge(&scoped_stats);
+    let scoped = scan_path_scoped(ctx, r, &introductions);
     for blob in scoped.keys() {
         found.entry(*blob).or_default();
     }
@@ -480,25 +479,24 @@ fn path_scope_names(ctx: &Context<'_>) -> NameFilter {
 
 /// Scans again, with its path, each blob introduced at a path that a path-scoped rule
 /// applies to (a `.pgpass` only in history): returns, per blob, the matches at each such
-/// path, and the counters of those scans.
+/// path. Paths that `.keyhoundignore` or `--include`/`--exclude` leave out are skipped.
 fn scan_path_scoped(
     ctx: &Context<'_>,
     r: &Repo<'_>,
     introductions: &[Introduced],
-) -> (place::AtPaths, crate::pipeline::Stats) {
+) -> place::AtPaths {
     let mut pairs: Vec<(ObjectId, String)> = introductions
         .iter()
-        .filter(|i| ctx.matcher.in_path_scope(&i.path) && !r.ignore.is_ignored(&i.path))
+        .filter(|i| ctx.matcher.in_path_scope(&i.path) && !r.skips(&i.path))
         .map(|i| (i.blob, i.path.clone()))
         .collect();
     pairs.sort();
     pairs.dedup();
-    let (scanned, stats) = scan_at_paths(ctx, r.shared, &pairs);
     let mut out = place::AtPaths::new();
-    for (blob, path, matches) in scanned {
+    for (blob, path, matches) in scan_at_paths(ctx, r.shared, &r.faults, &pairs) {
         out.entry(blob).or_default().push((path, matches));
     }
-    (out, stats)
+    out
 }
 
 /// One finding per location of the blobs in `found` ([`place::Placement`]).

@@ -17,6 +17,51 @@ use crate::source::git::{self, GitError};
 /// How often a pack visitor reports to the progress display, at most.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 
+/// Reads and scans `items` in parallel, one repository handle and [`Scratch`] per thread:
+/// `scan_one` gets an item, its blob read with [`read_blob`] (`Ok(None)` when over the size
+/// limit), the scratch space and the thread's counters, and returns what to keep of it.
+fn read_and_scan<T: Sync, R: Send>(
+    ctx: &Context<'_>,
+    shared: &gix::ThreadSafeRepository,
+    items: &[T],
+    blob_of: impl Fn(&T) -> ObjectId + Sync,
+    scan_one: impl Fn(
+            &gix::Repository,
+            &T,
+            Result<Option<Vec<u8>>, GitError>,
+            &mut Scratch,
+            &mut Stats,
+        ) -> Option<R>
+        + Sync,
+) -> (Vec<R>, Stats) {
+    items
+        .par_iter()
+        .fold(
+            || {
+                (
+                    shared.to_thread_local(),
+                    Scratch::default(),
+                    Vec::new(),
+                    Stats::default(),
+                )
+            },
+            |(repo, mut scratch, mut kept, mut stats), item| {
+                let read = read_blob(&repo, blob_of(item), ctx.max_file_size);
+                kept.extend(scan_one(&repo, item, read, &mut scratch, &mut stats));
+                (repo, scratch, kept, stats)
+            },
+        )
+        .map(|(_, _, kept, stats)| (kept, stats))
+        .reduce(
+            || (Vec::new(), Stats::default()),
+            |(mut a, mut sa), (b, sb)| {
+                a.extend(b);
+                sa.merge(&sb);
+                (a, sa)
+            },
+        )
+}
+
 /// Scans blobs in parallel; returns the matches of each blob that had any, and the counters.
 /// `paths` gives a path of the blobs whose path is known before the scan (`--staged`,
 /// `--range`), for path-scoped rules and for the warning about a blob over the size limit.
@@ -28,99 +73,65 @@ pub(super) fn scan_blobs(
     blobs: &[ObjectId],
     paths: &HashMap<ObjectId, &str>,
 ) -> (HashMap<ObjectId, Vec<BlobFinding>>, Stats) {
-    let (found, stats) = blobs
-        .par_iter()
-        .fold(
-            || {
-                (
-                    shared.to_thread_local(),
-                    Scratch::default(),
-                    Vec::new(),
-                    Stats::default(),
-                )
-            },
-            |(repo, mut scratch, mut found, mut stats), id| {
-                match read_blob(&repo, *id, ctx.max_file_size) {
-                    Ok(Some(data)) => {
-                        let path = paths.get(id).copied();
-                        let matches = scan_blob(ctx, &data, path, &mut scratch, &mut stats);
-                        ctx.progress.add(1, data.len() as u64, matches.len() as u64);
-                        if !matches.is_empty() {
-                            found.push((*id, matches));
-                        }
-                    }
-                    Ok(None) => {
-                        ctx.progress.tick(1);
-                        stats.skipped_large += 1;
-                        skipped_large(ctx, *id, paths.get(id).copied(), &repo);
-                    }
-                    Err(e) => {
-                        ctx.progress.tick(1);
-                        if repo.has_object(*id) {
-                            stats.unreadable += 1;
-                        }
-                        faults.error(ctx, &repo, e);
-                    }
+    let (found, stats) = read_and_scan(
+        ctx,
+        shared,
+        blobs,
+        |id| *id,
+        |repo, id, read, scratch, stats| match read {
+            Ok(Some(data)) => {
+                let path = paths.get(id).copied();
+                let matches = scan_blob(ctx, &data, path, scratch, stats);
+                ctx.progress.add(1, data.len() as u64, matches.len() as u64);
+                (!matches.is_empty()).then_some((*id, matches))
+            }
+            Ok(None) => {
+                ctx.progress.tick(1);
+                stats.skipped_large += 1;
+                skipped_large(ctx, *id, paths.get(id).copied(), repo);
+                None
+            }
+            Err(e) => {
+                ctx.progress.tick(1);
+                if repo.has_object(*id) {
+                    stats.unreadable += 1;
                 }
-                (repo, scratch, found, stats)
-            },
-        )
-        .map(|(_, _, found, stats)| (found, stats))
-        .reduce(
-            || (Vec::new(), Stats::default()),
-            |(mut a, mut sa), (b, sb)| {
-                a.extend(b);
-                sa.merge(&sb);
-                (a, sa)
-            },
-        );
+                faults.error(ctx, repo, e);
+                None
+            }
+        },
+    );
     (found.into_iter().collect(), stats)
 }
 
-/// Scans each `(blob, path)` pair in parallel with that path, for path-scoped rules:
-/// returns the matches of the pairs that had any, and the counters.
+/// Scans each `(blob, path)` pair again in parallel with that path, for path-scoped rules:
+/// returns the matches of the pairs that had any. The blobs were counted (and any over the
+/// size limit named) by the pass that scanned them first, so this counts nothing; a blob
+/// that cannot be read now is recorded in the repository's faults.
 pub(super) fn scan_at_paths(
     ctx: &Context<'_>,
     shared: &gix::ThreadSafeRepository,
+    faults: &Faults,
     pairs: &[(ObjectId, String)],
-) -> (Vec<(ObjectId, String, Vec<BlobFinding>)>, Stats) {
-    pairs
-        .par_iter()
-        .fold(
-            || {
-                (
-                    shared.to_thread_local(),
-                    Scratch::default(),
-                    Vec::new(),
-                    Stats::default(),
-                )
-            },
-            |(repo, mut scratch, mut found, mut stats), (id, path)| {
-                match read_blob(&repo, *id, ctx.max_file_size) {
-                    Ok(Some(data)) => {
-                        let matches = scan_blob(ctx, &data, Some(path), &mut scratch, &mut stats);
-                        if !matches.is_empty() {
-                            found.push((*id, path.clone(), matches));
-                        }
-                    }
-                    Ok(None) => stats.skipped_large += 1,
-                    Err(e) => {
-                        stats.unreadable += 1;
-                        ctx.messages.error(e);
-                    }
-                }
-                (repo, scratch, found, stats)
-            },
-        )
-        .map(|(_, _, found, stats)| (found, stats))
-        .reduce(
-            || (Vec::new(), Stats::default()),
-            |(mut a, mut sa), (b, sb)| {
-                a.extend(b);
-                sa.merge(&sb);
-                (a, sa)
-            },
-        )
+) -> Vec<(ObjectId, String, Vec<BlobFinding>)> {
+    let (found, _) = read_and_scan(
+        ctx,
+        shared,
+        pairs,
+        |(id, _)| *id,
+        |repo, (id, path), read, scratch, stats| match read {
+            Ok(Some(data)) => {
+                let matches = scan_blob(ctx, &data, Some(path), scratch, stats);
+                (!matches.is_empty()).then(|| (*id, path.clone(), matches))
+            }
+            Ok(None) => None,
+            Err(e) => {
+                faults.error(ctx, repo, e);
+                None
+            }
+        },
+    );
+    found
 }
 
 /// What a pack pass produced: the matches of each blob that had any, the counters, and
