@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::util::{fake, git_command, TestEnv};
+use crate::util::{fake, TestEnv};
 
 /// A fake Slack webhook URL (medium severity).
 const SLACK_WEBHOOK: &str =
@@ -673,25 +673,15 @@ fn hostile_author_summary_and_path_cannot_inject_markdown() {
     let pat = fake::github_pat("hostileAuthorNameTest");
     let path = "docs/<img src=x onerror=alert(1)>[y](evil).txt";
     env.write(path, format!("token {pat}\n"));
-    env.git(&["add", "-A"]);
-    let out = git_command(env.path())
-        .env(
-            "GIT_AUTHOR_NAME",
-            "[x](http://evil) ![p](http://evil/p.png)",
-        )
-        .env("GIT_AUTHOR_EMAIL", "e*x_y@evil.test")
-        .args([
-            "commit",
-            "-q",
-            "-m",
-            "<img src=x> *bold* [click](http://evil)",
-        ])
-        .output()
-        .expect("git commit");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    env.commit_all_with(
+        "<img src=x> *bold* [click](http://evil)",
+        &[
+            (
+                "GIT_AUTHOR_NAME",
+                "[x](http://evil) ![p](http://evil/p.png)",
+            ),
+            ("GIT_AUTHOR_EMAIL", "e*x_y@evil.test"),
+        ],
     );
     let run = env.run(&["scan", "--history", ".", "-q", "--checklist", "R.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);

@@ -750,19 +750,9 @@ fn hostile_author_names_cannot_inject_markdown() {
     env.git_init();
     let pat = fake::github_pat("H0st1l3Auth0rN4m3sC4nn0tInj3c");
     env.write("app.py", format!("T = \"{pat}\"\n"));
-    env.git(&["add", "-A"]);
     let evil = "[click](https://evil.test) ![i](https://evil.test/i.png) <img src=x>";
     // `![i](…)` renders an image, `[click](…)` a link with hidden target.
-    let out = crate::util::git_command(env.path())
-        .env("GIT_AUTHOR_NAME", evil)
-        .args(["commit", "-q", "-m", "add app"])
-        .output()
-        .expect("git commit");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    env.commit_all_with("add app", &[("GIT_AUTHOR_NAME", evil)]);
     let run = env.run(&["scan", "--history", ".", "-q", "--checklist", "ROTATION.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let md = std::fs::read_to_string(env.path().join("ROTATION.md")).expect("checklist");
@@ -848,23 +838,13 @@ fn a_secret_in_a_commit_summary_or_author_is_redacted_everywhere() {
         "app.py",
         format!("TOKEN = \"{pat}\"\nSTRIPE = \"{stripe}\"\n"),
     );
-    env.git(&["add", "-A"]);
-    let out = crate::util::git_command(env.path())
-        .env("GIT_AUTHOR_NAME", &stripe)
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .args([
-            "commit",
-            "-q",
-            "-m",
-            &format!("add the token {pat} for now"),
-        ])
-        .output()
-        .expect("run git commit");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    env.commit_all_with(
+        &format!("add the token {pat} for now"),
+        &[
+            ("GIT_AUTHOR_NAME", &stripe),
+            ("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z"),
+            ("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z"),
+        ],
     );
     for args in [
         &["scan", "--history", ".", "--color", "never"][..],

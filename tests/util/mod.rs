@@ -152,10 +152,18 @@ impl TestEnv {
 
     /// Stages everything and commits with `message` at a fixed date; returns the commit id.
     pub fn commit_all(&self, message: &str, date: &str) -> String {
+        self.commit_all_with(
+            message,
+            &[("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)],
+        )
+    }
+
+    /// Stages everything and commits with `message` and extra environment (a hostile
+    /// `GIT_AUTHOR_NAME`, dates); returns the commit id.
+    pub fn commit_all_with(&self, message: &str, env: &[(&str, &str)]) -> String {
         self.git(&["add", "-A"]);
         let out = git_command(self.path())
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
+            .envs(env.iter().copied())
             .args(["commit", "-q", "--allow-empty", "-m", message])
             .output()
             .expect("run git commit");
