@@ -479,9 +479,6 @@ fn mark_without_a_baseline_leaves_nothing_behind() {
         "{}",
         run.stderr
     );
-    let left: Vec<_> = std::fs::read_dir(env.path())
-        .expect("read the directory")
-        .map(|e| e.expect("an entry").file_name())
-        .collect();
+    let left = crate::util::file_names(env.path());
     assert!(left.is_empty(), "{left:?}");
 }

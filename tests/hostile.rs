@@ -434,9 +434,8 @@ fn concurrent_baseline_writers_lose_nothing() {
         assert_eq!(entry["status"], "rotated", "{entry}");
         assert_eq!(entry["note"], format!("ticket-{i}"), "{entry}");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(env.path())
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+    let leftovers: Vec<_> = crate::util::file_names(env.path())
+        .into_iter()
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
@@ -490,9 +489,8 @@ fn concurrent_hook_installs_all_succeed() {
             .mode();
         assert_eq!(mode & 0o111, 0o111, "{mode:o}");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(&hooks)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+    let leftovers: Vec<_> = crate::util::file_names(&hooks)
+        .into_iter()
         .filter(|n| n.contains("keyhound") && n != "pre-commit")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -176,6 +176,21 @@ impl TestEnv {
     }
 }
 
+/// The names of the entries of `dir`, sorted: for checking what a run left behind.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| {
+            e.expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// `(rule, path, line, column)` of every finding of a `--format json` run, sorted.
 pub fn finding_keys(run: &Run) -> Vec<(String, String, u64, u64)> {
     let mut keys: Vec<_> = run
