@@ -26,15 +26,16 @@ pub mod checksum;
 pub mod context;
 pub mod entropy;
 pub mod filters;
+pub mod keywords;
 pub mod strength;
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::{Candidate, GlobSet, GlobSetBuilder};
 
 use crate::rules::{Confidence, RuleSet};
+use keywords::{HitBuffer, Keywords};
 
 /// How far before a keyword hit a rule's match may start.
 const LOOKBEHIND: usize = 256;
@@ -61,7 +62,7 @@ pub struct RawMatch {
 /// Compiled, immutable matching state shared by all workers.
 pub struct Matcher {
     rules: Arc<RuleSet>,
-    keywords: AhoCorasick,
+    keywords: Keywords,
     /// For each keyword pattern, the rules it triggers.
     keyword_rules: Vec<Vec<usize>>,
     /// Every glob of every path-scoped rule, so that one match per blob finds the rules in scope.
@@ -85,6 +86,7 @@ pub struct Scratch {
     /// Path-scoped rules whose `paths` match the current blob's path.
     in_scope: Vec<usize>,
     glob_hits: Vec<usize>,
+    hits: HitBuffer,
 }
 
 /// Whether the bytes being scanned are text or binary; binary data is scanned
@@ -119,69 +121,12 @@ impl Matcher {
                 }
             }
         }
-        // A non-overlapping search (standard semantics) is several times faster than an
-        // overlapping one, but reports only one of two keywords that overlap in the text:
-        // "secret" hides "client_secret", and "withapikey" hides "apikey(" (both contain
-        // "apikey"). So keywords linked by containment form groups, and a hit on any keyword
-        // of a group triggers the rules of the whole group. The links come from an
-        // overlapping search of every keyword for the others, which costs the total length
-        // of the keywords plus the links found, not a test of every pair.
-        let contained = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("keywords are plain ASCII literals and always compile");
-        let mut group: Vec<usize> = (0..patterns.len()).collect();
-        fn root(group: &mut [usize], mut i: usize) -> usize {
-            while group[i] != i {
-                group[i] = group[group[i]];
-                i = group[i];
-            }
-            i
-        }
-        for (i, outer) in patterns.iter().enumerate() {
-            for hit in contained.find_overlapping_iter(outer.as_str()) {
-                let (a, b) = (
-                    root(&mut group, i),
-                    root(&mut group, hit.pattern().as_usize()),
-                );
-                group[a.max(b)] = a.min(b);
-            }
-        }
-        let mut group_rules: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
-        let mut members: Vec<usize> = vec![0; patterns.len()];
-        for (i, own) in keyword_rules.iter().enumerate() {
-            let r = root(&mut group, i);
-            members[r] += 1;
-            group_rules[r].extend_from_slice(own);
-        }
-        for rules in &mut group_rules {
-            rules.sort_unstable();
-            rules.dedup();
-        }
-        for (i, list) in keyword_rules.iter_mut().enumerate() {
-            let r = root(&mut group, i);
-            if members[r] > 1 {
-                // The keyword's own rules first: the order in which rules are tried
-                // decides between overlapping matches.
-                let mut own = list.clone();
-                own.sort_unstable();
-                let others = group_rules[r]
-                    .iter()
-                    .filter(|x| own.binary_search(x).is_err());
-                list.extend(others);
-            }
-        }
         let (path_globs, glob_rules) = path_globs(&rules);
         let keywordless = (rules.rules.iter().enumerate())
             .filter(|(_, r)| r.paths.is_some() && r.keywords.is_empty())
             .map(|(i, _)| i)
             .collect();
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("keywords are plain ASCII literals and always compile");
+        let keywords = Keywords::new(&patterns);
         Matcher {
             rules,
             keywords,
@@ -214,8 +159,9 @@ impl Matcher {
         scratch.rejected.clear();
         self.mark_scope(path, scratch);
 
-        for hit in self.keywords.find_iter(bytes) {
-            for &r in &self.keyword_rules[hit.pattern().as_usize()] {
+        let mut hits = std::mem::take(&mut scratch.hits);
+        for hit in self.keywords.find(bytes, &mut hits) {
+            for &r in &self.keyword_rules[hit.pattern] {
                 let rule = &rules[r];
                 if !eligible(rule, content) {
                     continue;
@@ -223,11 +169,16 @@ impl Matcher {
                 if rule.paths.is_some() && !scratch.in_scope.contains(&r) {
                     continue;
                 }
-                let start = line_start_within(bytes, hit.start(), LOOKBEHIND);
-                let end = line_end_within(bytes, (hit.end() + rule.window).min(bytes.len()), 1024);
+                let start = line_start_within(bytes, hit.start, LOOKBEHIND);
+                let end = line_end_within(bytes, (hit.end + rule.window).min(bytes.len()), 1024);
                 let windows = &mut scratch.windows[r];
                 match windows.last_mut() {
-                    Some(last) if start <= last.end => last.end = last.end.max(end),
+                    // Hits come by end offset, so a nested keyword's window may start
+                    // before the last one.
+                    Some(last) if start <= last.end => {
+                        last.start = last.start.min(start);
+                        last.end = last.end.max(end);
+                    }
                     _ => {
                         if windows.is_empty() {
                             scratch.touched.push(r);
@@ -237,6 +188,7 @@ impl Matcher {
                 }
             }
         }
+        scratch.hits = hits;
         for &r in &self.keywordless {
             if scratch.in_scope.contains(&r) && eligible(&rules[r], content) {
                 let windows = &mut scratch.windows[r];
