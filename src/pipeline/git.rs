@@ -310,7 +310,7 @@ fn scan_history(
     found.extend(packed);
     stats.merge(&loose_stats);
     timer.lap(ctx, &format!("{} bytes scanned", stats.bytes));
-    let wanted: HashSet<ObjectId> = found.keys().copied().collect();
+    let wanted: gix::hashtable::HashSet<ObjectId> = found.keys().copied().collect();
     let head_tree = r.repo.head_tree_id().ok().map(|t| t.detach());
     // Every tree is read once, in pack order (delta bases stay cached), then loose ones:
     // to place the findings, to check that every object the trees name is there (a blob

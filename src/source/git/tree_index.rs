@@ -2,7 +2,9 @@
 //! repository, in pack order, and, from it, which commits introduced each such blob at
 //! which path.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use gix::hashtable::{HashMap as IdMap, HashSet as IdSet};
 
 use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::ObjectId;
@@ -18,7 +20,7 @@ use super::{
 /// tree, keeping only subtree links and entries of those blobs.
 pub struct TreeIndex {
     /// Trees with subtrees or blobs of interest; a tree absent here has neither.
-    nodes: HashMap<ObjectId, TreeNode>,
+    nodes: IdMap<ObjectId, TreeNode>,
     /// Interned entry names (most repeat across versions of a tree).
     names: Vec<BString>,
 }
@@ -38,7 +40,7 @@ type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
 /// Which blob entries a [`TreeIndex`] keeps: the blobs in `ids`, every blob whose file
 /// name `name` accepts, and every blob directly in a directory whose name `dir` accepts.
 pub struct Wanted<'w> {
-    pub ids: &'w HashSet<ObjectId>,
+    pub ids: &'w IdSet<ObjectId>,
     pub name: &'w (dyn Fn(&[u8]) -> bool + Sync),
     pub dir: &'w (dyn Fn(&[u8]) -> bool + Sync),
 }
@@ -60,7 +62,7 @@ fn read_trees(
     let hash = repo.object_hash();
     // Trees come in pack order, so neighbours are mostly versions of one tree naming the
     // same objects: each is checked once per run of trees.
-    let mut checked: HashSet<ObjectId> = HashSet::new();
+    let mut checked: IdSet<ObjectId> = IdSet::default();
     for &(position, tree) in trees {
         let (mut subtrees, mut found) = (Vec::new(), Vec::new());
         let mut keep = |mode: EntryMode, id: ObjectId, name: &[u8]| {
@@ -92,7 +94,7 @@ fn read_trees(
 impl TreeIndex {
     fn empty() -> TreeIndex {
         TreeIndex {
-            nodes: HashMap::new(),
+            nodes: IdMap::default(),
             names: Vec::new(),
         }
     }
@@ -242,7 +244,7 @@ pub type Placements = std::sync::Arc<Vec<(u32, ObjectId)>>;
 /// Interned paths and the memoised [`Placements`] of each tree listed so far.
 #[derive(Default)]
 pub struct PlacementMemo {
-    lists: HashMap<ObjectId, Placements>,
+    lists: IdMap<ObjectId, Placements>,
     paths: Vec<BString>,
     ids: HashMap<BString, u32>,
 }
@@ -267,7 +269,7 @@ impl PlacementMemo {
 /// For every commit, the blobs of interest it introduced: present in its tree at a path
 /// where no parent had them. Uses the [`TreeIndex`], so no tree is read again.
 pub fn introductions_from_index(index: &TreeIndex, commits: &[CommitNode]) -> Vec<Introduced> {
-    let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    let trees: IdMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
     let mut memo = PlacementMemo::default();
     let mut out = Vec::new();
     for c in commits {
