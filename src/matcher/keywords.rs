@@ -1,9 +1,9 @@
 //! The keyword pass: every occurrence of every rule keyword, ASCII case ignored.
 //!
 //! This is the one step that reads every byte of every blob, so it is built for throughput.
-//! The `aho-corasick` crate builds the automaton (a DFA over the lowercased keywords);
-//! [`Keywords`] copies its transitions into a flat table over byte classes and walks it
-//! itself, for two reasons:
+//! The `aho-corasick` crate builds the automaton (the keywords' trie with its failure
+//! links, ASCII case folded); [`Keywords`] resolves it into a DFA, a flat table of
+//! transitions over byte classes, and walks that itself, for two reasons:
 //!
 //! - **Every occurrence.** A match state lists every keyword that ends there, so overlapping
 //!   keywords (`secret` inside `client_secret`, `sk_` followed by `_auth`) are all reported;
@@ -74,7 +74,7 @@ impl Keywords {
     /// Builds the automaton for `patterns` (ASCII; case is ignored). Panics only if the
     /// automaton outgrows `aho-corasick`'s limits, which a few thousand short keywords do not.
     pub fn new(patterns: &[String]) -> Keywords {
-        let dfa = aho_corasick::dfa::Builder::new()
+        let nfa = aho_corasick::nfa::noncontiguous::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(patterns)
@@ -104,42 +104,48 @@ impl Keywords {
             .expect("not every byte value occurs in a keyword");
         let classes = representatives.len();
 
-        // Number the states reachable from the start state, breadth first.
-        let start = dfa
+        // Number the states reachable from the start state breadth first, filling each
+        // state's row as it is visited. `index` maps the automaton's own state ids (small
+        // integers) to row numbers.
+        let start = nfa
             .start_state(Anchored::No)
             .expect("an unanchored search is always supported");
-        let mut index: std::collections::HashMap<StateID, u32> = [(start, 0)].into();
-        let mut order = vec![start];
-        let mut next = 0;
-        while let Some(&state) = order.get(next) {
-            next += 1;
-            for &b in &representatives {
-                let target = dfa.next_state(Anchored::No, state, b);
-                index.entry(target).or_insert_with(|| {
-                    order.push(target);
-                    u32::try_from(order.len() - 1).expect("fewer than 2^31 states")
-                });
+        const UNSEEN: u32 = u32::MAX;
+        let mut index: Vec<u32> = Vec::new();
+        let mut number = |id: StateID, order: &mut Vec<StateID>| -> u32 {
+            let at = id.as_usize();
+            if at >= index.len() {
+                index.resize(at + 1, UNSEEN);
             }
-        }
+            if index[at] == UNSEEN {
+                index[at] = u32::try_from(order.len()).expect("fewer than 2^31 states");
+                order.push(id);
+            }
+            index[at]
+        };
+        let mut order = Vec::new();
+        number(start, &mut order);
         let row = |i: u32| {
             let premultiplied = usize::try_from(i).expect("u32 fits usize") * classes;
             u32::try_from(premultiplied).expect("the table stays below 2^31 entries")
         };
-        let mut table = Vec::with_capacity(order.len() * classes);
-        let mut matches = Vec::with_capacity(order.len());
-        for &state in &order {
+        let mut table = Vec::new();
+        let mut matches = Vec::new();
+        let mut next = 0;
+        while let Some(&state) = order.get(next) {
+            next += 1;
             for &b in &representatives {
-                let target = dfa.next_state(Anchored::No, state, b);
-                let flag = if dfa.is_match(target) { MATCH } else { 0 };
-                table.push(row(index[&target]) | flag);
+                let target = nfa.next_state(Anchored::No, state, b);
+                let flag = if nfa.is_match(target) { MATCH } else { 0 };
+                table.push(row(number(target, &mut order)) | flag);
             }
-            let listed = if dfa.is_match(state) {
-                dfa.match_len(state)
+            let listed = if nfa.is_match(state) {
+                nfa.match_len(state)
             } else {
                 0
             };
             let mut listed: Vec<u32> = (0..listed)
-                .map(|i| dfa.match_pattern(state, i).as_u32())
+                .map(|i| nfa.match_pattern(state, i).as_u32())
                 .collect();
             listed.sort_unstable();
             matches.push(listed);
