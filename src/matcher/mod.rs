@@ -1,8 +1,9 @@
 //! The matcher: finds rule matches in a byte slice.
 //!
-//! One Aho-Corasick pass over the bytes finds every rule keyword at once. Only rules
-//! whose keywords occur run their regex, and only in windows around the hits, so the
-//! cost of a scan grows with the bytes and the hits, not with the number of rules.
+//! One Aho-Corasick pass over the bytes ([`keywords`]) finds every occurrence of every rule
+//! keyword at once, overlapping ones included. Only rules whose keywords occur run their
+//! regex, and only in windows around those occurrences, so the cost of a scan grows with
+//! the bytes and the hits, not with the number of rules.
 //! Each match then goes through the rule's entropy, checksum and exclusion checks, and
 //! generic rules through the value filters ([`filters`]). A value that has a provider's
 //! format but fails that provider's validation (a GitHub token with a wrong CRC32, a JWT
