@@ -6,7 +6,7 @@ use std::sync::Arc;
 use keyhound::matcher::{check_examples, Matcher};
 use keyhound::rules::RuleSet;
 
-use crate::util::{fake, TestEnv};
+use crate::util::{fake, finding_keys, TestEnv};
 
 #[test]
 fn every_builtin_rule_compiles_and_its_examples_hold() {
@@ -100,6 +100,69 @@ fn custom_rules_check_and_scan() {
     assert_eq!(run.code, 1);
     assert_eq!(run.json()[0]["rule"], "acme-token");
     assert_eq!(run.json()[0]["secret"], "acme_…3Um8");
+}
+
+/// Two rules whose keywords overlap in the text: `zq_` ends where `_hook` begins. A search
+/// that resumes after the first keyword it reports never sees the second, so the second
+/// rule never ran; every occurrence is now reported and both rules find their secret.
+#[test]
+fn rules_with_overlapping_keywords_both_run() {
+    let env = TestEnv::new();
+    env.write(
+        "overlap.toml",
+        r#"
+[[provider]]
+id = "zq"
+name = "ZQ"
+revoke_url = "https://zq.test/keys"
+docs_url = "https://zq.test/docs"
+steps = ["Delete the key in the ZQ console."]
+
+[[rule]]
+id = "zq-key"
+name = "ZQ key"
+provider = "zq"
+severity = "high"
+confidence = "high"
+keywords = ["zq_"]
+regex = '''\b(zq_[a-z]+_[A-Za-z0-9]{20})\b'''
+examples = ["zq_hook_T4nW8qLm2Vx7Rb5Kc9Jd"]
+negative_examples = ["zq_hook_short"]
+
+[[rule]]
+id = "zq-hook-secret"
+name = "ZQ hook secret"
+provider = "zq"
+severity = "high"
+confidence = "high"
+keywords = ["_hook:"]
+regex = '''_hook:(?P<secret>[A-Za-z0-9]{16})\b'''
+examples = ["_hook:P3xR7vK2mQ9wL5tB"]
+negative_examples = ["_hook:short"]
+"#,
+    );
+    env.write(
+        "app.cfg",
+        "first = zq_hook_T4nW8qLm2Vx7Rb5Kc9Jd\nsecond = zq_hook:H6yN2cV8bM4xZ1qW\n",
+    );
+    let run = env.run(&[
+        "scan",
+        "app.cfg",
+        "--rules",
+        "overlap.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let ids: Vec<(String, String, u64, u64)> = finding_keys(&run);
+    let mine: Vec<_> = ids.iter().filter(|k| k.0.starts_with("zq-")).collect();
+    assert_eq!(
+        mine,
+        [
+            &("zq-hook-secret".to_string(), "app.cfg".to_string(), 2, 18),
+            &("zq-key".to_string(), "app.cfg".to_string(), 1, 9),
+        ]
+    );
 }
 
 #[test]
