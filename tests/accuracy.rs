@@ -458,3 +458,42 @@ fn a_jwt_split_over_string_concatenation_yields_no_spliced_generic_value() {
     let (run, found) = scan(&env, &[]);
     assert_eq!((run.code, found), (0, vec![]), "{}", run.stderr);
 }
+
+// ---------------------------------------------------------------- 8. several assignments on a line
+
+/// Shell and Dockerfile lines set several variables at once; a secret in the second or
+/// third assignment is found at its own column, and references or stand-ins in the same
+/// position are not. With the paired AWS rule switched off, the generic rule still reports
+/// the secret next to an access key id, so no output shows it in full.
+#[test]
+fn every_assignment_on_a_shell_line_is_judged() {
+    let env = TestEnv::new();
+    let script = "#!/bin/sh\n\
+        DB_USER=app DB_PASSWORD=Zq8vR2mLw9xKpT4n ./bin/migrate\n\
+        export REGION=eu-west-1 SERVICE_TOKEN=kR7vT2wX9zQ4mL8pN3bY\n\
+        DB_USER=app DB_PASSWORD=$DB_PASSWORD ./bin/migrate\n\
+        make deploy CI_API_KEY=changeme REGION=eu\n\
+        connect(user=app, password=get_password(), host=db)\n";
+    env.write("deploy.sh", script);
+    let docker = "FROM alpine:3\n\
+        ENV APP_ENV=prod S3_KEY=AKIAZ7Q4VX2MNB6TLP3R S3_SECRET=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\n";
+    env.write("Dockerfile", docker);
+    let (run, found) = scan(&env, &["--disable-rule", "aws-secret-access-key-paired"]);
+    let inline = "generic-secret-inline-assignment";
+    assert_eq!(
+        found,
+        [
+            at("aws-access-key-id", "Dockerfile", docker, 2, "AKIAZ7"),
+            at(inline, "Dockerfile", docker, 2, "q8Rz2L"),
+            at(inline, "deploy.sh", script, 2, "Zq8vR2"),
+            at(inline, "deploy.sh", script, 3, "kR7vT2"),
+        ]
+    );
+    for secret in [
+        "Zq8vR2mLw9xKpT4n",
+        "kR7vT2wX9zQ4mL8pN3bY",
+        "q8Rz2LmV7xKp4TnW9bYc3HdF6JsQ1aEu5GkN0oPi",
+    ] {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+    }
+}
