@@ -175,6 +175,7 @@ fn five_secret_example_has_no_repeated_line_and_one_purge_run() {
 #[test]
 fn aws_key_id_and_secret_in_one_file_are_one_item_with_both_parts() {
     let env = TestEnv::new();
+    env.git_init();
     env.write(
         "aws.env",
         format!(
@@ -288,6 +289,7 @@ fn three_places_fixture(env: &TestEnv) -> String {
 #[test]
 fn one_secret_in_three_files_is_one_item_listing_all_three() {
     let env = TestEnv::new();
+    env.git_init();
     let pat = three_places_fixture(&env);
     let run = env.run(&["scan", ".", "-q", "--checklist", "ROTATION.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -377,6 +379,7 @@ fn later_items_of_a_provider_refer_to_its_steps() {
 #[test]
 fn checklist_from_saved_json_report_has_the_same_items() {
     let env = TestEnv::new();
+    env.git_init();
     let pat = three_places_fixture(&env);
     let run = env.run(&[
         "scan",
@@ -721,6 +724,7 @@ fn hostile_author_summary_and_path_cannot_inject_markdown() {
 #[test]
 fn baseline_rotated_items_are_shown_done() {
     let env = TestEnv::new();
+    env.git_init();
     three_places_fixture(&env);
     let run = env.run(&[
         "scan",
@@ -863,6 +867,7 @@ fn report_written_with_show_secrets_is_redacted_again() {
 #[test]
 fn unknown_rule_falls_back_to_generic_steps() {
     let env = TestEnv::new();
+    env.git_init();
     env.write(
         "report.json",
         r#"[{"version": 1, "rule": "acme-token", "rule_name": "Acme API token", "provider": "acme",
@@ -883,6 +888,50 @@ fn unknown_rule_falls_back_to_generic_steps() {
     assert!(run
         .stdout
         .contains("  git filter-repo --replace-text ../keyhound-purge.txt\n"));
+}
+
+/// Files in no git repository have no history to clean: no history section, items "in the
+/// working tree", JSON `history` null; the same from a saved report read outside git.
+#[test]
+fn checklist_outside_git_has_no_history_section() {
+    let env = TestEnv::new();
+    let pat = three_places_fixture(&env);
+    let run = env.run(&[
+        "scan",
+        ".",
+        "-q",
+        "--format",
+        "json",
+        "--output",
+        "report.json",
+        "--checklist",
+        "ROTATION.md",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = read(&env, "ROTATION.md");
+    assert!(
+        md.contains("2 credentials to rotate (2 secrets in 4 places), in files outside any git repository.\n"),
+        "{md}"
+    );
+    assert_eq!(
+        headings(&md),
+        [
+            "## 1. GitHub classic personal access token (critical, in the working tree)",
+            "## 2. Slack incoming webhook URL (medium, in the working tree)",
+        ]
+    );
+    assert!(
+        !md.contains("git filter-repo") && !md.contains("## Last"),
+        "{md}"
+    );
+    assert_no_secret(&md, &[pat]);
+    let from_report = env.run(&["checklist", "report.json"]);
+    assert_eq!(from_report.code, 0, "{}", from_report.stderr);
+    assert_eq!(from_report.stdout, md);
+    let json = env.run(&["checklist", "report.json", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("checklist JSON");
+    assert_eq!(json["history"], serde_json::Value::Null);
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]
@@ -1005,6 +1054,7 @@ fn the_one_filter_repo_command_removes_every_secret_from_history() {
 #[test]
 fn twilio_account_sid_and_auth_token_are_one_item() {
     let env = TestEnv::new();
+    env.git_init();
     env.write(
         "twilio.env",
         "TWILIO_ACCOUNT_SID=AC3f9a2b7c1d8e4f6a0b5c9d2e7f1a3b8c\nTWILIO_AUTH_TOKEN=9e4b2f7a1c8d3e6f0a5b9c2d7e1f4a8b\n",
@@ -1024,6 +1074,7 @@ fn twilio_account_sid_and_auth_token_are_one_item() {
 fn whole_files_are_deleted_only_when_they_are_nothing_but_secrets() {
     let command = |files: &[(&str, String)]| {
         let env = TestEnv::new();
+        env.git_init();
         for (path, text) in files {
             env.write(path, text);
         }

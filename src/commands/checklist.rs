@@ -15,6 +15,7 @@ use crate::report::checklist::model::Context;
 use crate::report::checklist::{purge, Checklist, Occurrence, Statuses};
 use crate::report::json::read_report;
 use crate::rules::RuleSet;
+use crate::source::git;
 
 /// The error for `--purge-file` without `--show-secrets`.
 pub const PURGE_NEEDS_SHOW_SECRETS: &str =
@@ -60,6 +61,10 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
         statuses: &statuses,
         root: Some(Path::new(".")),
         purge_file: purge.as_ref().map(|(p, n)| (p.as_str(), *n)),
+        // A report from a history scan names commits; one from a plain scan was made in a
+        // repository if the directory it is read in is one.
+        in_git: occurrences.iter().any(|o| o.commit.is_some())
+            || git::is_in_repository(Path::new(".")),
     };
     let checklist = Checklist::build(occurrences, &ctx);
     let mut out = super::output(args.output.as_deref())?;

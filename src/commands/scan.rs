@@ -19,7 +19,7 @@ use crate::progress::Progress;
 use crate::provenance::Provenance;
 use crate::report::{self, checklist, ReportOptions};
 use crate::rules::RuleSet;
-use crate::source::stdin;
+use crate::source::{git, stdin};
 
 /// An error found before the scan started: the run stops, and says that nothing was
 /// scanned (errors during the scan are reported and the scan goes on).
@@ -133,11 +133,17 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
             Inputs::Git { repo, .. } => repo.clone(),
             _ => std::path::PathBuf::from("."),
         };
+        let in_git = match &config.inputs {
+            Inputs::Git { .. } => true,
+            Inputs::Paths(paths) => paths.iter().any(|p| git::is_in_repository(p)),
+            Inputs::Stdin => false,
+        };
         let ctx = checklist::model::Context {
             rules: matcher.rules(),
             statuses: &statuses,
             root: Some(&root),
             purge_file: purge.as_ref().map(|(p, n)| (p.as_str(), *n)),
+            in_git,
         };
         let mut file = super::output(Some(path))?;
         checklist::Checklist::build(occurrences, &ctx).write_markdown(&mut file)?;

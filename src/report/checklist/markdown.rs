@@ -16,13 +16,19 @@ pub fn write(checklist: &Checklist, out: &mut dyn Write) -> io::Result<()> {
     }
     write!(
         out,
-        "{} to rotate ({} in {}): {} still in HEAD or the working tree, {} only in git history",
+        "{} to rotate ({} in {})",
         plural(checklist.credentials, "credential", "credentials"),
         plural(checklist.secrets, "secret", "secrets"),
         plural(checklist.places, "place", "places"),
-        checklist.in_head,
-        checklist.history_only,
     )?;
+    match checklist.history {
+        Some(_) => write!(
+            out,
+            ": {} still in HEAD or the working tree, {} only in git history",
+            checklist.in_head, checklist.history_only,
+        )?,
+        None => write!(out, ", in files outside any git repository")?,
+    }
     if checklist.rotated > 0 {
         write!(out, "; {} already rotated", checklist.rotated)?;
     }
@@ -39,11 +45,14 @@ pub fn write(checklist: &Checklist, out: &mut dyn Write) -> io::Result<()> {
         if !blank {
             writeln!(out)?;
         }
-        blank = write_item(item, n + 1, out)?;
+        blank = write_item(item, n + 1, checklist.history.is_some(), out)?;
     }
     if !blank {
         writeln!(out)?;
     }
+    let Some(history) = &checklist.history else {
+        return Ok(());
+    };
     writeln!(
         out,
         "## Last: remove the secrets from git history, once for all items\n"
@@ -52,7 +61,7 @@ pub fn write(checklist: &Checklist, out: &mut dyn Write) -> io::Result<()> {
         out,
         "Only if the repository was ever pushed or shared, and after every key above is revoked.\n"
     )?;
-    for step in &checklist.history.steps {
+    for step in &history.steps {
         write_step(step, out)?;
     }
     Ok(())
@@ -63,7 +72,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Writes one item; returns whether its output ended with a blank line.
-fn write_item(item: &Item, n: usize, out: &mut dyn Write) -> io::Result<bool> {
+/// Writes item number `n`; `in_git` tells whether its files can be in git history.
+fn write_item(item: &Item, n: usize, in_git: bool, out: &mut dyn Write) -> io::Result<bool> {
     let rotated_on = item
         .parts
         .iter()
@@ -75,10 +85,10 @@ fn write_item(item: &Item, n: usize, out: &mut dyn Write) -> io::Result<bool> {
         (true, None) => " (rotated)".to_string(),
         _ => String::new(),
     };
-    let exposure = if item.in_head {
-        "still in HEAD"
-    } else {
-        "history only"
+    let exposure = match (item.in_head, in_git) {
+        (true, true) => "still in HEAD",
+        (true, false) => "in the working tree",
+        (false, _) => "history only",
     };
     writeln!(
         out,

@@ -42,6 +42,9 @@ pub struct Context<'a> {
     pub root: Option<&'a Path>,
     /// The purge file keyhound wrote with this checklist, and how many expressions it holds.
     pub purge_file: Option<(&'a str, usize)>,
+    /// Whether the scanned files can be in git history: a git scan, or files inside a git
+    /// repository. Without git the checklist has no history clean-up.
+    pub in_git: bool,
 }
 
 /// The whole checklist.
@@ -63,8 +66,9 @@ pub struct Checklist {
     /// Advice for every item, said once.
     pub advice: Vec<&'static str>,
     pub items: Vec<Item>,
-    /// The one history clean-up for all items.
-    pub history: History,
+    /// The one history clean-up for all items; `None` (JSON `null`) when the scanned
+    /// files are in no git repository ([`Context::in_git`]).
+    pub history: Option<History>,
 }
 
 /// One credential and what to do about it.
@@ -167,7 +171,7 @@ struct Draft {
 impl Checklist {
     /// Groups occurrences into parts and credentials, most urgent first.
     pub fn build(occurrences: Vec<Occurrence>, ctx: &Context<'_>) -> Checklist {
-        let history = history(&occurrences, ctx);
+        let history = ctx.in_git.then(|| history(&occurrences, ctx));
         let drafts = drafts(occurrences, ctx);
         let mut items: Vec<Item> = credentials(&drafts)
             .into_iter()

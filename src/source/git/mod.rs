@@ -140,6 +140,11 @@ pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, GitError> {
     })
 }
 
+/// Whether `path` is inside a git repository (its work tree or its git directory).
+pub fn is_in_repository(path: &Path) -> bool {
+    open(path).is_ok()
+}
+
 /// A commit in the graph: its tree, parents and time.
 #[derive(Debug, Clone)]
 pub struct CommitNode {
