@@ -315,7 +315,7 @@ fn one_secret_in_three_files_is_one_item_listing_all_three() {
     );
     assert!(github.contains(", at 3 places:\n  - `a.env:1`\n  - `config/ci.yml:2`\n  - `dir with space/notes.txt:1`\n"), "{github}");
     assert!(github.contains(&format!(
-        "- [ ] Revoke or rotate `{short}` at GitHub: https://github.com/settings/tokens\n"
+        "- [ ] Revoke or rotate `{short}` (GitHub): https://github.com/settings/tokens\n"
     )));
     assert!(
         github.contains("- [ ] Delete the leaked token under GitHub Settings"),

@@ -22,7 +22,7 @@ pub const UNKNOWN_PROVIDER_STEP: &str = "Find out which account and service the 
 /// `<https://…>` in Markdown).
 pub fn revoke(key: &str, provider_name: &str, url: Option<&str>) -> String {
     match url {
-        Some(url) => format!("Revoke or rotate {key} at {provider_name}: {url}"),
+        Some(url) => format!("Revoke or rotate {key} ({provider_name}): {url}"),
         None => format!(
             "Revoke or rotate {key} in the console of the service that issued it ({provider_name})."
         ),
