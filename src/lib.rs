@@ -52,6 +52,7 @@ pub mod pipeline;
 pub mod progress;
 pub(crate) mod provenance;
 pub(crate) mod report;
+pub use commands::redact_found_secrets;
 /// Escaping of untrusted text per output kind (the binary escapes its error messages).
 pub use report::escape;
 pub mod rules;

@@ -23,8 +23,9 @@ fn main() {
         Err(err) if is_broken_pipe(&err) => ExitStatus::Clean,
         Err(err) => {
             // Arguments, paths and names from scanned or user files reach this message:
-            // escape them for the terminal, line by line (the message's own line breaks stay).
-            let text = format!("{err:#}");
+            // redact any secret in them, and escape them for the terminal, line by line (the
+            // message's own line breaks stay).
+            let text = keyhound::redact_found_secrets(&format!("{err:#}"));
             let lines: Vec<_> = text.lines().map(keyhound::escape::terminal).collect();
             eprintln!("keyhound: error: {}", lines.join("\n"));
             ExitStatus::Error

@@ -1,6 +1,6 @@
 //! Tests: help text, argument errors and exit codes.
 
-use crate::util::TestEnv;
+use crate::util::{fake, TestEnv};
 
 #[test]
 fn help_documents_every_scan_flag_and_exit_codes() {
@@ -69,4 +69,27 @@ fn stdin_cannot_mix_with_paths() {
     let run = env.run(&["scan", "-", "."]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("stdin"), "{}", run.stderr);
+}
+
+/// A key pasted into the wrong flag is redacted in the error that quotes the flag's value,
+/// as it would be in a report; a plain glob is still quoted as written.
+#[test]
+fn errors_quoting_a_flag_value_redact_a_key_in_it() {
+    let env = TestEnv::new();
+    env.write("main.rs", "fn main() {}\n");
+    let pat = fake::github_pat("errorQuotesFlag");
+    for flag in ["--exclude", "--include", "--enable-rule", "--disable-rule"] {
+        let run = env.run(&["scan", ".", flag, &format!("{pat}{{")]);
+        assert_eq!(run.code, 2, "{flag}: {}", run.stderr);
+        assert!(!run.stderr.contains(&pat), "{flag}: {}", run.stderr);
+        let shown = format!("{}…{}", &pat[..4], &pat[pat.len() - 4..]);
+        assert!(run.stderr.contains(&shown), "{flag}: {}", run.stderr);
+    }
+    let run = env.run(&["scan", ".", "--exclude", "vendor/{a"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--exclude \"vendor/{a\""),
+        "{}",
+        run.stderr
+    );
 }
