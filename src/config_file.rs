@@ -281,6 +281,12 @@ impl Settings {
 }
 
 impl RuleAdjustments {
+    /// Whether these adjustments can stop a rule from reporting a secret it would report
+    /// with the defaults (a rule disabled, a higher minimum entropy).
+    pub fn narrows(&self) -> bool {
+        !self.disable.is_empty() || self.min_entropy.is_some()
+    }
+
     /// Disables rules, changes severities and sets the entropy threshold of generic rules.
     /// A rule id that names no rule is an error naming the file and line (a typo would
     /// otherwise disable nothing).

@@ -890,3 +890,62 @@ fn a_secret_in_a_commit_summary_or_author_is_redacted_everywhere() {
         .stdout
         .contains(&format!("add the token {pat} for now")));
 }
+
+/// With only some rules running (`--enable-rule`, `--disable-rule`), a key that no running
+/// rule reports can still sit on a finding's line, in the commit summary shown with it or
+/// in the author's name; it is redacted there as in a full scan, in every format.
+#[test]
+fn narrowed_rule_sets_still_redact_other_keys_in_snippets_and_commits() {
+    let env = TestEnv::new();
+    env.git_init();
+    let pat = fake::github_pat("narrowedRuleSet");
+    env.write(
+        "two.py",
+        format!("creds = {{\"id\": \"AKIAWNPNAFYB6HKKTTY2\", \"gh\": \"{pat}\"}}\n"),
+    );
+    let author = format!("Eve {pat}");
+    env.commit_all_with(
+        &format!("rotate: old token was {pat}"),
+        &[("GIT_AUTHOR_NAME", author.as_str())],
+    );
+    let shown = format!("ghp_…{}", &pat[pat.len() - 4..]);
+    let cases: [&[&str]; 4] = [
+        &["scan", "two.py", "--enable-rule", "aws-*"],
+        &[
+            "scan",
+            "two.py",
+            "--disable-rule",
+            "github-classic-pat",
+            "--format",
+            "json",
+        ],
+        &["scan", "--history", ".", "--enable-rule", "aws-*"],
+        &[
+            "scan",
+            "--history",
+            ".",
+            "--enable-rule",
+            "aws-*",
+            "--format",
+            "sarif",
+        ],
+    ];
+    for args in cases {
+        let run = env.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains(&pat) && !run.stderr.contains(&pat),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains(&shown), "{args:?}: {}", run.stdout);
+    }
+    let (_, json) = env.scan_json(&["--history", ".", "--enable-rule", "aws-*"]);
+    let commit = &json[0]["commit"];
+    assert_eq!(commit["summary"], format!("rotate: old token was {shown}"));
+    assert_eq!(commit["author_name"], format!("Eve {shown}"));
+    assert_eq!(
+        json[0]["snippet"],
+        format!("creds = {{\"id\": \"AKIA********\", \"gh\": \"{shown}\"}}")
+    );
+}

@@ -16,28 +16,13 @@ use std::path::Path;
 /// config value), and a key pasted into the wrong one must not reach a CI log in full.
 /// Builds the matcher (tens of milliseconds), so it is meant for the one final error.
 pub fn redact_found_secrets(message: &str) -> String {
-    use crate::matcher::{Content, Matcher, Scratch};
+    use crate::matcher::{Matcher, Scratch};
     let Ok(rules) = crate::rules::RuleSet::builtin() else {
         return message.to_string();
     };
     let matcher = Matcher::new(std::sync::Arc::new(rules));
-    let bytes = message.as_bytes();
-    let matches = matcher.scan(bytes, Content::Text, None, &mut Scratch::default());
-    let built = crate::finding::build(matcher.rules(), bytes, &matches);
-    let mut out = String::with_capacity(message.len());
-    let mut at = 0;
-    for (m, finding) in matches.iter().zip(&built) {
-        // Matches are sorted and do not overlap; spans fall on character boundaries
-        // because regexes match whole UTF-8 characters.
-        if m.secret.start < at || !message.is_char_boundary(m.secret.start) {
-            continue;
-        }
-        out.push_str(&message[at..m.secret.start]);
-        out.push_str(&finding.secret.redacted());
-        at = m.secret.end;
-    }
-    out.push_str(&message[at..]);
-    out
+    let found = crate::finding::secrets_in(&matcher, message, &mut Scratch::default());
+    crate::finding::replace_secrets(message, &found)
 }
 
 /// Opens the report destination: a file, or stdout.

@@ -82,6 +82,16 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
     progress.finish();
     if !config.show_secrets {
         outcome.redact_metadata();
+        // Keys that no rule of this scan reported may still sit on a finding's line or in
+        // a commit's metadata: look for them with every rule when the set was narrowed.
+        if !outcome.findings.is_empty() {
+            let narrowed = !config.rule_selection.is_empty() || config.rule_adjustments.narrows();
+            let everything = narrowed
+                .then(|| RuleSet::with_files(&config.rule_files).ok())
+                .flatten()
+                .map(|rules| Matcher::new(Arc::new(rules)));
+            outcome.redact_with(everything.as_ref().unwrap_or(&matcher));
+        }
     }
 
     outcome

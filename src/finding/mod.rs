@@ -150,6 +150,36 @@ impl Finding {
         }
     }
 
+    /// Redacts in the redacted snippet the secrets `find` reports there (other keys on the
+    /// line that no rule of this scan reported), keeping the mark on this finding's secret.
+    pub fn redact_in_snippet(
+        &mut self,
+        find: &mut dyn FnMut(&str) -> Vec<(std::ops::Range<usize>, String)>,
+    ) {
+        let mark = self.snippet_marks.redacted.clone();
+        let found: Vec<_> = find(&self.snippet_redacted)
+            .into_iter()
+            .filter(|(span, _)| {
+                mark.as_ref()
+                    .is_none_or(|m| span.end <= m.start || span.start >= m.end)
+            })
+            .collect();
+        if found.is_empty() {
+            return;
+        }
+        let shift = |pos: usize| -> usize {
+            let mut moved = pos as isize;
+            for (span, redacted) in &found {
+                if span.end <= pos {
+                    moved += redacted.len() as isize - span.len() as isize;
+                }
+            }
+            moved as usize
+        };
+        self.snippet_marks.redacted = mark.map(|m| shift(m.start)..shift(m.end));
+        self.snippet_redacted = replace_secrets(&self.snippet_redacted, &found);
+    }
+
     /// The path as reported.
     pub fn path(&self) -> &str {
         self.provenance.path()
@@ -278,6 +308,48 @@ fn blob_finding(
 }
 
 /// Length of the rule keyword the secret starts with (`ghp_`, `AKIA`), kept visible when redacting.
+/// The secrets `matcher` finds in `text`, as (byte range, redacted form), sorted and not
+/// overlapping: for redacting text that was not scanned as a blob (snippets after the rule
+/// set was narrowed, commit metadata, error messages).
+pub fn secrets_in(
+    matcher: &crate::matcher::Matcher,
+    text: &str,
+    scratch: &mut crate::matcher::Scratch,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let rules = matcher.rules();
+    matcher
+        .scan(
+            text.as_bytes(),
+            crate::matcher::Content::Text,
+            None,
+            scratch,
+        )
+        .into_iter()
+        .filter(|m| text.is_char_boundary(m.secret.start) && text.is_char_boundary(m.secret.end))
+        .map(|m| {
+            let value = &text.as_bytes()[m.secret.clone()];
+            let prefix = known_prefix_len(&rules.rules[m.rule], value);
+            (m.secret.clone(), Secret::new(value, prefix).redacted())
+        })
+        .collect()
+}
+
+/// `text` with each of `found` (from [`secrets_in`]) replaced by its redacted form.
+pub fn replace_secrets(text: &str, found: &[(std::ops::Range<usize>, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (span, redacted) in found {
+        if span.start < at {
+            continue;
+        }
+        out.push_str(&text[at..span.start]);
+        out.push_str(redacted);
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 fn known_prefix_len(rule: &Rule, secret: &[u8]) -> usize {
     if rule.generic {
         return 0;

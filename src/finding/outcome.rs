@@ -104,6 +104,52 @@ impl Outcome {
         }
     }
 
+    /// Redacts, in every finding's snippet and in commit and tag metadata (summaries,
+    /// author and tagger names and emails), each secret `matcher` finds there. Run with the
+    /// whole rule set when a scan ran only some rules (`--enable-rule`, `--disable-rule`):
+    /// another key on a finding's line, or in a commit summary, was then never reported,
+    /// and would otherwise be printed in full. Author names are never scanned as content,
+    /// so this is also what redacts a key in one. Unless secrets are to be shown.
+    pub fn redact_with(&mut self, matcher: &crate::matcher::Matcher) {
+        let mut scratch = crate::matcher::Scratch::default();
+        let mut seen: std::collections::HashMap<String, String> = Default::default();
+        let mut scrub = |text: &mut String| {
+            if let Some(done) = seen.get(text.as_str()) {
+                text.clone_from(done);
+                return;
+            }
+            let found = super::secrets_in(matcher, text, &mut scratch);
+            let done = super::replace_secrets(text, &found);
+            seen.insert(std::mem::take(text), done.clone());
+            *text = done;
+        };
+        for f in &mut self.findings {
+            let mut scratch = crate::matcher::Scratch::default();
+            f.redact_in_snippet(&mut |text| super::secrets_in(matcher, text, &mut scratch));
+            let mut fields: Vec<&mut String> = Vec::new();
+            match &mut f.provenance {
+                Provenance::Commit { commit, .. } | Provenance::CommitMessage { commit } => {
+                    fields.extend([
+                        &mut commit.summary,
+                        &mut commit.author_name,
+                        &mut commit.author_email,
+                    ]);
+                }
+                Provenance::TagMessage { tag } => {
+                    fields.extend([&mut tag.tagger_name, &mut tag.tagger_email]);
+                }
+                _ => {}
+            }
+            for i in &mut f.introduced {
+                let c = &mut i.commit;
+                fields.extend([&mut c.summary, &mut c.author_name, &mut c.author_email]);
+            }
+            for text in fields {
+                scrub(text);
+            }
+        }
+    }
+
     /// Sorts findings by path, position and rule so that output is deterministic.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
