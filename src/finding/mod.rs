@@ -154,7 +154,7 @@ impl Finding {
     /// line that no rule of this scan reported), keeping the mark on this finding's secret.
     pub fn redact_in_snippet(
         &mut self,
-        find: &mut dyn FnMut(&str) -> Vec<(std::ops::Range<usize>, String)>,
+        find: &mut dyn FnMut(&str) -> Redactions,
     ) {
         let mark = self.snippet_marks.redacted.clone();
         let found: Vec<_> = find(&self.snippet_redacted)
@@ -308,6 +308,9 @@ fn blob_finding(
 }
 
 /// Length of the rule keyword the secret starts with (`ghp_`, `AKIA`), kept visible when redacting.
+/// Secrets found in a text: (byte range, redacted form), sorted and not overlapping.
+pub type Redactions = Vec<(std::ops::Range<usize>, String)>;
+
 /// The secrets `matcher` finds in `text`, as (byte range, redacted form), sorted and not
 /// overlapping: for redacting text that was not scanned as a blob (snippets after the rule
 /// set was narrowed, commit metadata, error messages).
@@ -315,7 +318,7 @@ pub fn secrets_in(
     matcher: &crate::matcher::Matcher,
     text: &str,
     scratch: &mut crate::matcher::Scratch,
-) -> Vec<(std::ops::Range<usize>, String)> {
+) -> Redactions {
     let rules = matcher.rules();
     matcher
         .scan(
