@@ -308,29 +308,10 @@ fn anchors_see_the_whole_line_when_the_keyword_is_far_into_it() {
 
 // ---------------------------------------------------------------- 7. PEM headers with trailing text
 
-/// A fake RSA key body: 20 lines of 64 random-looking base64 characters.
-fn pem_body() -> String {
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..20)
-        .map(|_| {
-            (0..64)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    ALPHABET[(state % 64) as usize] as char
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn pem_headers_followed_by_other_text_are_found() {
     let env = TestEnv::new();
-    let body = pem_body();
+    let body = fake::pem_body();
     let block = |header_tail: &str| {
         format!(
             "-----BEGIN RSA PRIVATE KEY-----{header_tail}\n{body}\n-----END RSA PRIVATE KEY-----\n"

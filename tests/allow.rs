@@ -277,3 +277,32 @@ fn next_line_markers_hold_in_history_and_staged_scans() {
     assert_eq!((staged.code, list.len()), (0, 0), "{}", staged.stderr);
     assert!(staged.stderr.contains("1 suppressed"), "{}", staged.stderr);
 }
+
+/// A key in a YAML block scalar (`key: |` and the indented lines under it) can be allowed
+/// without touching the key: on the header line, or with a next-line marker before it.
+#[test]
+fn a_marker_on_or_before_a_yaml_block_scalar_header_covers_the_key() {
+    let body = fake::pem_body().replace('\n', "\n    ");
+    let block = format!(
+        "tls:\n  key: |\n    -----BEGIN RSA PRIVATE KEY-----\n    {body}\n    -----END RSA PRIVATE KEY-----\n"
+    );
+    let env = TestEnv::new();
+    env.write("plain.yaml", &block);
+    env.write("same.yaml", block.replace("key: |", "key: |  # keyhound:allow"));
+    env.write(
+        "next.yaml",
+        block.replace("  key: |", "  # keyhound:allow-next-line\n  key: |"),
+    );
+    env.write(
+        "parent.yaml",
+        block.replace("tls:", "# keyhound:allow-next-line\ntls:"),
+    );
+    let (run, list) = scan_json(&env);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(lines(&list), [("parent.yaml", 4), ("plain.yaml", 3)]);
+    assert!(
+        run.stderr.contains("2 suppressed (1 keyhound:allow, 1 keyhound:allow-next-line)"),
+        "{}",
+        run.stderr
+    );
+}

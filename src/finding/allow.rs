@@ -137,7 +137,65 @@ pub fn find(bytes: &[u8], span: Range<usize>, rule_id: &str) -> Option<Allow> {
         return None;
     }
     let prev = line_start(bytes, first - 1);
-    next_line(&bytes[prev..first - 1]).filter(|a| a.covers(rule_id))
+    if let Some(allow) = next_line(&bytes[prev..first - 1]).filter(|a| a.covers(rule_id)) {
+        return Some(allow);
+    }
+    // In a YAML block scalar (`key: |` and indented lines under it), the value starts on
+    // the header line: a marker there, or a next-line marker before it, covers the block.
+    let header = block_scalar_header(bytes, first)?;
+    let header_end = line_end(bytes, header);
+    if let Some(allow) = same_line(&bytes[header..header_end]).filter(|a| a.covers(rule_id)) {
+        return Some(allow);
+    }
+    if header == 0 {
+        return None;
+    }
+    let before = line_start(bytes, header - 1);
+    next_line(&bytes[before..header - 1]).filter(|a| a.covers(rule_id))
+}
+
+/// The start of the YAML block scalar header (`key: |`, `key: >-`, `- |`, a comment
+/// allowed after it) whose indented block holds the line starting at `first`, if any:
+/// found by walking up over blank lines and lines indented at least as far as `first`.
+fn block_scalar_header(bytes: &[u8], first: usize) -> Option<usize> {
+    let indent = |line: &[u8]| line.iter().take_while(|&&b| b == b' ').count();
+    let own = indent(&bytes[first..line_end(bytes, first)]);
+    if own == 0 {
+        return None;
+    }
+    let mut at = first;
+    for _ in 0..MAX_LINES {
+        if at == 0 {
+            return None;
+        }
+        at = line_start(bytes, at - 1);
+        let line = &bytes[at..line_end(bytes, at)];
+        if line.trim_ascii().is_empty() || indent(line) >= own {
+            continue;
+        }
+        return is_block_scalar_header(line).then_some(at);
+    }
+    None
+}
+
+/// Whether `line` ends (before any ` #` comment) with a block scalar indicator that
+/// follows a mapping key or a list dash: `key: |`, `key: >-`, `key: |+2`, `- |`.
+fn is_block_scalar_header(line: &[u8]) -> bool {
+    let content = match find_bytes(line, b" #") {
+        Some(at) => &line[..at],
+        None => line,
+    }
+    .trim_ascii_end();
+    let Some(space) = content.iter().rposition(|&b| b == b' ') else {
+        return false;
+    };
+    let (before, token) = (content[..space].trim_ascii_end(), &content[space + 1..]);
+    let indicator = matches!(token.first(), Some(b'|' | b'>'))
+        && token.len() <= 3
+        && token[1..]
+            .iter()
+            .all(|&b| matches!(b, b'-' | b'+' | b'1'..=b'9'));
+    indicator && (before.ends_with(b":") || before.trim_ascii_start() == b"-")
 }
 
 /// The same-line marker on `line`, if any.
@@ -273,6 +331,34 @@ mod tests {
             all(Form::PragmaAllowlistNextline)
         );
         assert_eq!(next_line(b"# keyhound:allow"), None);
+    }
+
+    #[test]
+    fn block_scalar_headers() {
+        assert!(is_block_scalar_header(b"  key: |"));
+        assert!(is_block_scalar_header(b"  key: >-  # keyhound:allow"));
+        assert!(is_block_scalar_header(b"tls.key: |+2"));
+        assert!(is_block_scalar_header(b"  - |"));
+        assert!(!is_block_scalar_header(b"  key: value"));
+        assert!(!is_block_scalar_header(b"  cmd: a | b"));
+        assert!(!is_block_scalar_header(b"echo x |"));
+    }
+
+    #[test]
+    fn a_marker_on_or_before_a_block_scalar_header_covers_the_block() {
+        let block = "tls:\n  key: |\n    -----BEGIN-----\n    body\n    -----END-----\n";
+        let at = |text: &str| {
+            let start = text.find("-----BEGIN").expect("key");
+            find(text.as_bytes(), start..text.len() - 1, "pem")
+        };
+        assert_eq!(at(block), None);
+        let same = block.replace("key: |", "key: |  # keyhound:allow");
+        assert_eq!(at(&same), all(Form::KeyhoundAllow));
+        let next = block.replace("  key: |", "  # keyhound:allow-next-line\n  key: |");
+        assert_eq!(at(&next), all(Form::KeyhoundAllowNextLine));
+        // A marker two lines up, or on a line that is not the block's header, does not.
+        let far = block.replace("tls:", "# keyhound:allow-next-line\ntls:");
+        assert_eq!(at(&far), None);
     }
 
     #[test]

@@ -152,10 +152,7 @@ impl Finding {
 
     /// Redacts in the redacted snippet the secrets `find` reports there (other keys on the
     /// line that no rule of this scan reported), keeping the mark on this finding's secret.
-    pub fn redact_in_snippet(
-        &mut self,
-        find: &mut dyn FnMut(&str) -> Redactions,
-    ) {
+    pub fn redact_in_snippet(&mut self, find: &mut dyn FnMut(&str) -> Redactions) {
         let mark = self.snippet_marks.redacted.clone();
         let found: Vec<_> = find(&self.snippet_redacted)
             .into_iter()

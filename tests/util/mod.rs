@@ -263,6 +263,25 @@ pub fn git_command(dir: &Path) -> Command {
 
 /// Fake secrets for fixtures, generated to have the right shape (never real).
 pub mod fake {
+    /// A fake RSA key body: 20 lines of 64 random-looking base64 characters.
+    pub fn pem_body() -> String {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        (0..20)
+            .map(|_| {
+                (0..64)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        ALPHABET[(state % 64) as usize] as char
+                    })
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// A GitHub classic PAT with a valid CRC32 checksum, from 30 chars of `seed`.
     pub fn github_pat(seed: &str) -> String {
         let random: String = seed.chars().cycle().take(30).collect();
