@@ -478,3 +478,38 @@ fn every_assignment_on_a_shell_line_is_judged() {
         assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
     }
 }
+
+// ---------------------------------------------------------------- 9. names ending in `pass`
+
+/// `DB_PASS`, `SMTP_PASS`, `$db_pass`, `db-pass` name passwords as surely as `PASSWORD`
+/// does, in plain text and base64 in a Kubernetes `Secret`; words that merely contain
+/// `pass` (`compass`, `passenger`) do not.
+#[test]
+fn names_ending_in_pass_are_password_names() {
+    let env = TestEnv::new();
+    let dotenv =
+        "DB_USER=app\nDB_PASS=AOZysREINJ1so4HM78ox3c8z\nSMTP_PASS=\"k2J9xQwLm4Rt8Vb6Nc1Zp7Ys\"\n\
+                  COMPASS=Q8wE4rT6yU2iO9pA3sD7fG1h\n";
+    env.write(".env", dotenv);
+    let php = "<?php\n$db_pass = \"Wm3Lq8Rt2Vx6Kp9Nb4Zc7Hy1\";\n$passenger = \"Wm3Lq8Rt2Vx6Kp9Nb4Zc7Hy1\";\n";
+    env.write("cfg.php", php);
+    // base64 of "AOZysREINJ1so4HM78ox3c8z"
+    let k8s = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  db-pass: QU9aeXNSRUlOSjFzbzRITTc4b3gzYzh6\n";
+    env.write("k8s/secret.yaml", k8s);
+    let (_, found) = scan(&env, &[]);
+    assert_eq!(
+        found,
+        [
+            at("generic-secret-unquoted", ".env", dotenv, 2, "AOZys"),
+            at("generic-secret-assignment", ".env", dotenv, 3, "k2J9x"),
+            at("generic-secret-assignment", "cfg.php", php, 2, "Wm3Lq"),
+            at(
+                "generic-secret-unquoted",
+                "k8s/secret.yaml",
+                k8s,
+                6,
+                "QU9ae"
+            ),
+        ]
+    );
+}

@@ -288,7 +288,10 @@ fn a_marker_on_or_before_a_yaml_block_scalar_header_covers_the_key() {
     );
     let env = TestEnv::new();
     env.write("plain.yaml", &block);
-    env.write("same.yaml", block.replace("key: |", "key: |  # keyhound:allow"));
+    env.write(
+        "same.yaml",
+        block.replace("key: |", "key: |  # keyhound:allow"),
+    );
     env.write(
         "next.yaml",
         block.replace("  key: |", "  # keyhound:allow-next-line\n  key: |"),
@@ -301,7 +304,8 @@ fn a_marker_on_or_before_a_yaml_block_scalar_header_covers_the_key() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(lines(&list), [("parent.yaml", 4), ("plain.yaml", 3)]);
     assert!(
-        run.stderr.contains("2 suppressed (1 keyhound:allow, 1 keyhound:allow-next-line)"),
+        run.stderr
+            .contains("2 suppressed (1 keyhound:allow, 1 keyhound:allow-next-line)"),
         "{}",
         run.stderr
     );
