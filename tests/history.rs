@@ -485,3 +485,32 @@ fn configured_excludes_and_allowlisted_paths_apply_to_history_paths() {
         &[place("app.env", 1, true, &add)],
     );
 }
+
+/// A submodule (gitlink) in history is not followed, and the warning names it once, not
+/// once per commit that holds it.
+#[test]
+fn submodules_in_history_are_named_once() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("README.md", "hello\n");
+    env.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        "160000,1111111111111111111111111111111111111111,vendor/libfoo",
+    ]);
+    // Committed as staged: `git add -A` would drop the gitlink, whose directory is absent.
+    env.git(&["add", "README.md"]);
+    env.git(&["commit", "-q", "-m", "add a submodule"]);
+    env.write("README.md", "hello again\n");
+    env.git(&["commit", "-q", "-a", "-m", "edit"]);
+    let run = env.run(&["scan", "--history", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: a submodule (gitlinks) not followed: libfoo; scan each submodule's repository separately"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -348,10 +348,19 @@ fn scan_history(
     let (index, notes) = git::TreeIndex::build_from(r.shared, &decoded, &trees, &keep, &present);
     timer.lap(ctx, "trees indexed");
     r.faults.errors(ctx, r.repo, notes.errors);
-    if notes.submodules > 0 {
+    if !notes.submodules.is_empty() {
+        const SHOWN: usize = 5;
+        let names: Vec<&str> = notes.submodules.iter().map(String::as_str).collect();
+        let mut list = names[..names.len().min(SHOWN)].join(", ");
+        if names.len() > SHOWN {
+            list.push_str(&format!(" and {} more", names.len() - SHOWN));
+        }
+        let count = match names.len() {
+            1 => "a submodule".to_string(),
+            n => format!("{n} submodules"),
+        };
         ctx.messages.warn(format!(
-            "{} submodule entries (gitlinks) were not followed; scan each submodule's repository separately",
-            notes.submodules
+            "{count} (gitlinks) not followed: {list}; scan each submodule's repository separately"
         ));
     }
     ctx.progress.phase("placing findings");

@@ -430,8 +430,9 @@ pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> Result<Vec<Tree
 /// What a tree walk found besides blobs.
 #[derive(Debug, Default)]
 pub struct WalkNotes {
-    /// Submodule entries (gitlinks): noted, not followed.
-    pub submodules: u64,
+    /// Names of submodule entries (gitlinks; the entry's own name, not its full path):
+    /// noted, not followed.
+    pub submodules: std::collections::BTreeSet<String>,
     pub errors: Vec<GitError>,
 }
 

@@ -33,9 +33,13 @@ struct TreeNode {
 }
 
 type Entries = Vec<(BString, ObjectId)>;
-/// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlinks, errors
+/// What reading some trees gave: `(tree, subtrees, blobs of interest)`, gitlink names, errors
 /// (objects the trees name that are not in the object database among them).
-type Chunk = (Vec<(ObjectId, Entries, Entries)>, u64, Vec<GitError>);
+type Chunk = (
+    Vec<(ObjectId, Entries, Entries)>,
+    std::collections::BTreeSet<String>,
+    Vec<GitError>,
+);
 
 /// Which blob entries a [`TreeIndex`] keeps: the blobs in `ids`, every blob whose file
 /// name `name` accepts, and every blob directly in a directory whose name `dir` accepts.
@@ -58,7 +62,8 @@ fn read_trees(
     wanted: &Wanted<'_>,
     present: Present<'_>,
 ) -> Chunk {
-    let (mut out, mut submodules, mut errors) = (Vec::new(), 0, Vec::new());
+    let (mut out, mut errors) = (Vec::new(), Vec::new());
+    let mut submodules = std::collections::BTreeSet::new();
     let hash = repo.object_hash();
     // Trees come in pack order, so neighbours are mostly versions of one tree naming the
     // same objects: each is checked once per run of trees.
@@ -73,7 +78,9 @@ fn read_trees(
             if mode.is_tree() {
                 subtrees.push((name.into(), id));
             } else if mode.is_commit() {
-                submodules += 1;
+                if !submodules.contains(name.to_str_lossy().as_ref()) {
+                    submodules.insert(name.to_str_lossy().into_owned());
+                }
             } else if mode.is_blob() && (wanted.ids.contains(&id) || (wanted.name)(name)) {
                 found.push((name.into(), id));
             }
@@ -114,7 +121,7 @@ impl TreeIndex {
             })
         };
         for (out, submodules, errors) in results {
-            notes.submodules += submodules;
+            notes.submodules.extend(submodules);
             notes.errors.extend(errors);
             for (tree, subtrees, found) in out {
                 if subtrees.is_empty() && found.is_empty() {
@@ -206,7 +213,11 @@ impl TreeIndex {
         }
         // Replaces those trees' nodes (whose files were kept only when wanted by id or
         // name) with all their files.
-        self.absorb(name_ids, notes, vec![(results, 0, Vec::new())]);
+        self.absorb(
+            name_ids,
+            notes,
+            vec![(results, Default::default(), Vec::new())],
+        );
     }
 
     /// The blobs of interest under `tree`, as `(path id, blob)` pairs with paths interned
