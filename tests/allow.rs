@@ -195,23 +195,9 @@ fn next_line_markers_only_reach_the_next_line_and_the_rules_they_name() {
 
 /// A PEM block whose BEGIN and END lines end with `begin` and `end`.
 fn pem(begin: &str, end: &str) -> String {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let body: Vec<String> = (0..12)
-        .map(|_| {
-            (0..64)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    ALPHABET[(state % 64) as usize] as char
-                })
-                .collect()
-        })
-        .collect();
     format!(
         "-----BEGIN PRIVATE KEY-----{begin}\n{}\n-----END PRIVATE KEY-----{end}\n",
-        body.join("\n")
+        fake::pem_body()
     )
 }
 

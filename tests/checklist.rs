@@ -376,11 +376,9 @@ fn later_items_of_a_provider_refer_to_its_steps() {
     assert_eq!(md.matches("- **Provider:** GitHub").count(), 1);
 }
 
-#[test]
-fn checklist_from_saved_json_report_has_the_same_items() {
-    let env = TestEnv::new();
-    env.git_init();
-    let pat = three_places_fixture(&env);
+/// Scans the test directory writing a JSON report (`report.json`) and a checklist
+/// (`ROTATION.md`); expects findings (exit 1).
+fn scan_with_report(env: &TestEnv) {
     let run = env.run(&[
         "scan",
         ".",
@@ -393,6 +391,14 @@ fn checklist_from_saved_json_report_has_the_same_items() {
         "ROTATION.md",
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn checklist_from_saved_json_report_has_the_same_items() {
+    let env = TestEnv::new();
+    env.git_init();
+    let pat = three_places_fixture(&env);
+    scan_with_report(&env);
     let from_scan = read(&env, "ROTATION.md");
 
     let run = env.run(&["checklist", "report.json"]);
@@ -896,18 +902,7 @@ fn unknown_rule_falls_back_to_generic_steps() {
 fn checklist_outside_git_has_no_history_section() {
     let env = TestEnv::new();
     let pat = three_places_fixture(&env);
-    let run = env.run(&[
-        "scan",
-        ".",
-        "-q",
-        "--format",
-        "json",
-        "--output",
-        "report.json",
-        "--checklist",
-        "ROTATION.md",
-    ]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    scan_with_report(&env);
     let md = read(&env, "ROTATION.md");
     assert!(
         md.contains("2 credentials to rotate (2 secrets in 4 places), in files outside any git repository.\n"),
