@@ -14,7 +14,15 @@ fn main() {
             } else {
                 0
             };
-            let _ = err.print();
+            if err.use_stderr() {
+                // The message quotes the offending argument, which may be a key pasted into
+                // the wrong place: redact it like any other error (printed without colour,
+                // which would split the argument from its quotes).
+                let text = keyhound::redact_found_secrets(&err.render().to_string());
+                eprint!("{text}");
+            } else {
+                let _ = err.print();
+            }
             std::process::exit(code);
         }
     };

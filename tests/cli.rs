@@ -85,6 +85,20 @@ fn errors_quoting_a_flag_value_redact_a_key_in_it() {
         let shown = format!("{}…{}", &pat[..4], &pat[pat.len() - 4..]);
         assert!(run.stderr.contains(&shown), "{flag}: {}", run.stderr);
     }
+    // Errors from argument parsing too: a bad value, an unknown flag, an unknown command.
+    let flag = format!("--{pat}");
+    let parse_errors: [&[&str]; 4] = [
+        &["scan", ".", "--format", &pat],
+        &["scan", ".", "--threads", &pat],
+        &["scan", &flag, "."],
+        &[&pat],
+    ];
+    for args in parse_errors {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains(&pat), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("ghp_…"), "{args:?}: {}", run.stderr);
+    }
     let run = env.run(&["scan", ".", "--exclude", "vendor/{a"]);
     assert_eq!(run.code, 2);
     assert!(
