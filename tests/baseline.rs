@@ -482,3 +482,43 @@ fn mark_without_a_baseline_leaves_nothing_behind() {
     let left = crate::util::file_names(env.path());
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A note is free text: a key typed into it is stored redacted, and a note that already
+/// holds one (a baseline written by hand or by an older version) is redacted in the
+/// checklist.
+#[test]
+fn keys_in_notes_are_redacted_in_the_baseline_and_the_checklist() {
+    let env = two_secrets();
+    env.run(&["scan", "--write-baseline", FILE, "."]);
+    let fingerprint = baseline_fingerprint(&env, "stripe-live-secret-key");
+    let pat = fake::github_pat("noteHoldsAKey");
+    let shown = format!("ghp_…{}", &pat[pat.len() - 4..]);
+    let note = format!("old key was {pat}");
+    let run = env.run(&["baseline", "mark", &fingerprint, "rotated", "--note", &note]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(env.path().join(FILE)).expect("baseline");
+    assert!(!text.contains(&pat), "{text}");
+    assert_eq!(
+        entry_for(&read_baseline(&env), "stripe-live-secret-key")["note"],
+        format!("old key was {shown}")
+    );
+
+    // A hand-edited note holding the key in full.
+    std::fs::write(env.path().join(FILE), text.replace(&shown, &pat)).expect("edit");
+    for args in [
+        vec!["scan", ".", "-q", "--baseline", FILE, "--checklist", "R.md"],
+        vec!["scan", ".", "-q", "--format", "json", "-o", "rep.json"],
+    ] {
+        env.run(&args);
+    }
+    let from_report = env.run(&["checklist", "rep.json", "--baseline", FILE]);
+    assert_eq!(from_report.code, 0, "{}", from_report.stderr);
+    let scanned = std::fs::read_to_string(env.path().join("R.md")).expect("checklist");
+    for out in [&scanned, &from_report.stdout] {
+        assert!(
+            !out.contains(&pat) && !out.contains(&pat.replace('_', "\\_")),
+            "{out}"
+        );
+        assert!(out.contains("old key was ghp\\_…"), "{out}");
+    }
+}

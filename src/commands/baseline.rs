@@ -25,6 +25,8 @@ pub fn run(command: BaselineCommand) -> anyhow::Result<ExitStatus> {
             let _lock = crate::baseline::lock(&file)?;
             let mut ledger = Baseline::load(&file)?;
             let date = crate::date::today();
+            // A note is free text: a key typed into it is stored redacted.
+            let note = note.map(|n| super::redact_found_secrets(&n));
             let full = ledger.mark(&file, &fingerprint, status, note.as_deref(), &date)?;
             ledger.save(&file)?;
             super::to_stdout(|out| {

@@ -38,7 +38,12 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
     let keep = args.purge_file.is_some();
     let occurrences = Occurrence::from_report(entries, &rules, keep).with_context(cannot_read)?;
     let statuses = match &args.baseline {
-        Some(path) => Statuses::from_baseline(&Baseline::load(path)?),
+        Some(path) => {
+            let mut baseline = Baseline::load(path)?;
+            let matcher = crate::matcher::Matcher::new(std::sync::Arc::new(rules.clone()));
+            super::redact_notes(&mut baseline, &matcher);
+            Statuses::from_baseline(&baseline)
+        }
         None => Statuses::default(),
     };
     let purge = match &args.purge_file {

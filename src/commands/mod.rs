@@ -11,18 +11,32 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use crate::matcher::{Matcher, Scratch};
+
 /// `message` with every secret the built-in rules find in it replaced by its redacted
 /// form. Error messages quote arguments, paths and values from files (a glob, a rule id, a
 /// config value), and a key pasted into the wrong one must not reach a CI log in full.
 /// Builds the matcher (tens of milliseconds), so it is meant for the one final error.
 pub fn redact_found_secrets(message: &str) -> String {
-    use crate::matcher::{Matcher, Scratch};
-    let Ok(rules) = crate::rules::RuleSet::builtin() else {
-        return message.to_string();
-    };
-    let matcher = Matcher::new(std::sync::Arc::new(rules));
-    let found = crate::finding::secrets_in(&matcher, message, &mut Scratch::default());
-    crate::finding::replace_secrets(message, &found)
+    match crate::rules::RuleSet::builtin() {
+        Ok(rules) => redact_with(&Matcher::new(std::sync::Arc::new(rules)), message),
+        Err(_) => message.to_string(),
+    }
+}
+
+/// `text` with every secret `matcher` finds in it redacted.
+fn redact_with(matcher: &Matcher, text: &str) -> String {
+    let found = crate::finding::secrets_in(matcher, text, &mut Scratch::default());
+    crate::finding::replace_secrets(text, &found)
+}
+
+/// Redacts the keys `matcher` finds in the notes of `baseline`: a note is free text typed
+/// by a person (`--note "rotated ghp_…"`), and the baseline is committed and quoted in the
+/// checklist.
+pub(crate) fn redact_notes(baseline: &mut crate::baseline::Baseline, matcher: &Matcher) {
+    for note in baseline.entries.iter_mut().filter_map(|e| e.note.as_mut()) {
+        *note = redact_with(matcher, note);
+    }
 }
 
 /// Opens the report destination: a file, or stdout.

@@ -40,13 +40,16 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         .apply(&mut rules)
         .map_err(|e| not_started(e.into()))?;
     // Read before scanning, so that a bad baseline fails fast.
-    let known = config
+    let mut known = config
         .baseline
         .as_deref()
         .map(baseline::Baseline::load)
         .transpose()
         .map_err(|e| not_started(e.into()))?;
     let matcher = Matcher::new(Arc::new(rules));
+    if let Some(known) = &mut known {
+        super::redact_notes(known, &matcher);
+    }
 
     let progress = Progress::new(!config.quiet);
     let mut messages = Messages::new(config.quiet);
