@@ -133,6 +133,16 @@ const SECRET_WORD_ENDINGS: &[&str] = &[
 
 /// Words that, before `token`, name something that is not a credential: pagination
 /// cursors, idempotency and CSRF tokens, change markers.
+/// Words before `pass` that make it a stage of a process (a render or compiler pass), not
+/// a password: `render_pass`, `shader_pass`, `first_pass`.
+const PASS_NON_SECRET_QUALIFIERS: &[&str] = &[
+    "render", "shader", "draw", "compute", "lighting", "light", "shadow", "depth", "geometry",
+    "gbuffer", "post", "blur", "bloom", "opaque", "transparent", "deferred", "forward", "main",
+    "first", "second", "third", "final", "last", "next", "prev", "previous", "single", "multi",
+    "one", "two", "compile", "compiler", "build", "lint", "optimization", "opt", "analysis",
+    "codegen", "transform", "lowering", "test", "check", "review", "boarding", "by", "mountain",
+];
+
 const TOKEN_NON_SECRET_QUALIFIERS: &[&str] = &[
     "next",
     "page",
@@ -327,6 +337,9 @@ pub fn name_verdict(name: &[u8]) -> NameVerdict {
     }
     let before = end.checked_sub(2).map(|i| words[i].as_str());
     if last == "token" && before.is_some_and(|w| TOKEN_NON_SECRET_QUALIFIERS.contains(&w)) {
+        return NameVerdict::Not;
+    }
+    if last == "pass" && before.is_some_and(|w| PASS_NON_SECRET_QUALIFIERS.contains(&w)) {
         return NameVerdict::Not;
     }
     let secret = SECRET_WORD_ENDINGS.iter().any(|e| last.ends_with(e))
