@@ -184,6 +184,7 @@ fn aws_key_id_and_secret_in_one_file_are_one_item_with_both_parts() {
         ),
     );
     env.write("pay.py", format!("KEY = \"{}\"\n", fake::stripe_live()));
+    env.commit_all("add fixtures", "2024-01-01T00:00:00Z");
     let run = env.run(&["scan", ".", "-q", "--checklist", "ROTATION.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let md = read(&env, "ROTATION.md");
@@ -291,6 +292,7 @@ fn one_secret_in_three_files_is_one_item_listing_all_three() {
     let env = TestEnv::new();
     env.git_init();
     let pat = three_places_fixture(&env);
+    env.commit_all("add fixtures", "2024-01-01T00:00:00Z");
     let run = env.run(&["scan", ".", "-q", "--checklist", "ROTATION.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let md = read(&env, "ROTATION.md");
@@ -398,6 +400,7 @@ fn checklist_from_saved_json_report_has_the_same_items() {
     let env = TestEnv::new();
     env.git_init();
     let pat = three_places_fixture(&env);
+    env.commit_all("add fixtures", "2024-01-01T00:00:00Z");
     scan_with_report(&env);
     let from_scan = read(&env, "ROTATION.md");
 
@@ -732,6 +735,7 @@ fn baseline_rotated_items_are_shown_done() {
     let env = TestEnv::new();
     env.git_init();
     three_places_fixture(&env);
+    env.commit_all("add fixtures", "2024-01-01T00:00:00Z");
     let run = env.run(&[
         "scan",
         ".",
@@ -874,6 +878,9 @@ fn report_written_with_show_secrets_is_redacted_again() {
 fn unknown_rule_falls_back_to_generic_steps() {
     let env = TestEnv::new();
     env.git_init();
+    // The report's file is committed, so the checklist has a history clean-up.
+    env.write("src/acme.rs", "fn main() {}\n");
+    env.commit_all("add acme", "2024-01-01T00:00:00Z");
     env.write(
         "report.json",
         r#"[{"version": 1, "rule": "acme-token", "rule_name": "Acme API token", "provider": "acme",
@@ -905,7 +912,9 @@ fn checklist_outside_git_has_no_history_section() {
     scan_with_report(&env);
     let md = read(&env, "ROTATION.md");
     assert!(
-        md.contains("2 credentials to rotate (2 secrets in 4 places), in files outside any git repository.\n"),
+        md.contains(
+            "2 credentials to rotate (2 secrets in 4 places), in files no git commit holds.\n"
+        ),
         "{md}"
     );
     assert_eq!(
@@ -1054,6 +1063,7 @@ fn twilio_account_sid_and_auth_token_are_one_item() {
         "twilio.env",
         "TWILIO_ACCOUNT_SID=AC3f9a2b7c1d8e4f6a0b5c9d2e7f1a3b8c\nTWILIO_AUTH_TOKEN=9e4b2f7a1c8d3e6f0a5b9c2d7e1f4a8b\n",
     );
+    env.commit_all("add fixtures", "2024-01-01T00:00:00Z");
     let run = env.run(&["scan", ".", "-q", "--checklist", "R.md"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let md = read(&env, "R.md");
@@ -1073,6 +1083,7 @@ fn whole_files_are_deleted_only_when_they_are_nothing_but_secrets() {
         for (path, text) in files {
             env.write(path, text);
         }
+        env.commit_all("add fixtures", "2024-01-01T00:00:00Z");
         let run = env.run(&["scan", ".", "-q", "--checklist", "R.md"]);
         assert_eq!(run.code, 1, "{}", run.stderr);
         let md = read(&env, "R.md");
@@ -1135,4 +1146,31 @@ fn a_dash_is_not_a_checklist_file() {
         );
         assert!(!env.path().join("-").exists());
     }
+}
+
+/// In a repository, a key in a file that was never committed has no history to clean; once
+/// the file is committed, the clean-up section is there.
+#[test]
+fn an_uncommitted_file_in_a_repository_needs_no_history_clean_up() {
+    let env = TestEnv::new();
+    env.git_init();
+    env.write("README.md", "hello\n");
+    env.commit_all("init", "2024-01-01T00:00:00Z");
+    let pat = fake::github_pat("checklistUntrackedFile");
+    env.write("notes.txt", format!("token={pat}\n"));
+    let run = env.run(&["scan", ".", "-q", "--checklist", "ROTATION.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = read(&env, "ROTATION.md");
+    assert!(md.contains(", in files no git commit holds.\n"), "{md}");
+    assert!(!md.contains("## Last"), "{md}");
+
+    env.commit_all("add notes", "2024-01-02T00:00:00Z");
+    let run = env.run(&["scan", ".", "-q", "--checklist", "ROTATION.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = read(&env, "ROTATION.md");
+    assert!(
+        md.contains("## Last: remove the secrets from git history"),
+        "{md}"
+    );
+    assert_no_secret(&md, &[pat]);
 }

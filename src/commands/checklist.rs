@@ -66,10 +66,10 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
         statuses: &statuses,
         root: Some(Path::new(".")),
         purge_file: purge.as_ref().map(|(p, n)| (p.as_str(), *n)),
-        // A report from a history scan names commits; one from a plain scan was made in a
-        // repository if the directory it is read in is one.
+        // A report from a history scan names commits; one from a plain scan has history to
+        // clean if a file with a finding is committed (paths are read from here).
         in_git: occurrences.iter().any(|o| o.commit.is_some())
-            || git::is_in_repository(Path::new(".")),
+            || git::any_committed(occurrences.iter().map(|o| Path::new(o.path.as_str()))),
     };
     let checklist = Checklist::build(occurrences, &ctx);
     let mut out = super::output(args.output.as_deref())?;

@@ -2,6 +2,7 @@
 //! turn findings into reports: allow-comments, baseline, report, checklist.
 
 use std::io::Write as _;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -148,7 +149,8 @@ pub fn run(config: ScanConfig) -> anyhow::Result<ExitStatus> {
         };
         let in_git = match &config.inputs {
             Inputs::Git { .. } => true,
-            Inputs::Paths(paths) => paths.iter().any(|p| git::is_in_repository(p)),
+            // A plain scan has history to clean only if a file with a finding is committed.
+            Inputs::Paths(_) => git::any_committed(findings.iter().map(|f| Path::new(f.path()))),
             Inputs::Stdin => false,
         };
         let ctx = checklist::model::Context {

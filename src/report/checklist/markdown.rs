@@ -27,7 +27,7 @@ pub fn write(checklist: &Checklist, out: &mut dyn Write) -> io::Result<()> {
             ": {} still in HEAD or the working tree, {} only in git history",
             checklist.in_head, checklist.history_only,
         )?,
-        None => write!(out, ", in files outside any git repository")?,
+        None => write!(out, ", in files no git commit holds")?,
     }
     if checklist.rotated > 0 {
         write!(out, "; {} already rotated", checklist.rotated)?;

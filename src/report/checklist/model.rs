@@ -42,8 +42,8 @@ pub struct Context<'a> {
     pub root: Option<&'a Path>,
     /// The purge file keyhound wrote with this checklist, and how many expressions it holds.
     pub purge_file: Option<(&'a str, usize)>,
-    /// Whether the scanned files can be in git history: a git scan, or files inside a git
-    /// repository. Without git the checklist has no history clean-up.
+    /// Whether some secret can be in git history: a git scan, or a file with a finding that
+    /// is committed. Otherwise the checklist has no history clean-up.
     pub in_git: bool,
 }
 
@@ -67,7 +67,7 @@ pub struct Checklist {
     pub advice: Vec<&'static str>,
     pub items: Vec<Item>,
     /// The one history clean-up for all items; `None` (JSON `null`) when the scanned
-    /// files are in no git repository ([`Context::in_git`]).
+    /// secret can be in git history ([`Context::in_git`]).
     pub history: Option<History>,
 }
 

@@ -140,9 +140,43 @@ pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, GitError> {
     })
 }
 
-/// Whether `path` is inside a git repository (its work tree or its git directory).
-pub fn is_in_repository(path: &Path) -> bool {
-    open(path).is_ok()
+/// Whether any of `files` (paths as given on the command line or found under them) is
+/// committed: present in the HEAD tree of the repository that holds it. A file in no
+/// repository, or only in the work tree (untracked, or added but not committed), is not.
+pub fn any_committed<'p>(files: impl IntoIterator<Item = &'p Path>) -> bool {
+    let mut repos: Vec<(std::path::PathBuf, gix::Repository, Option<ObjectId>)> = Vec::new();
+    for file in files {
+        let Ok(absolute) = std::fs::canonicalize(file) else {
+            continue;
+        };
+        let known = repos
+            .iter()
+            .position(|(root, ..)| absolute.starts_with(root));
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let dir = absolute.parent().unwrap_or(&absolute);
+                let Some(repo) = open(dir).ok().map(|r| r.to_thread_local()) else {
+                    continue;
+                };
+                let Some(root) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
+                    continue;
+                };
+                let head = repo.head_tree_id().ok().map(|t| t.detach());
+                repos.push((root, repo, head));
+                repos.len() - 1
+            }
+        };
+        let (root, repo, head) = &repos[at];
+        let (Some(head), Ok(relative)) = (head, absolute.strip_prefix(root)) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if matches!(blob_at(repo, *head, relative.as_str().into()), Ok(Some(_))) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A commit in the graph: its tree, parents and time.
