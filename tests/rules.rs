@@ -397,3 +397,22 @@ fn rules_explain_of_an_unknown_id_offers_close_matches_and_exits_two() {
         "keyhound: error: no rule has the id \"zzzz\"; `keyhound rules list` shows every rule\n"
     );
 }
+
+/// A rule file that cannot be read is named once with its cause, not the cause twice.
+#[test]
+fn unreadable_rule_file_names_its_cause_once() {
+    let env = TestEnv::new();
+    let run = env.run(&["scan", ".", "--rules", "missing.toml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.matches("No such file or directory").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("missing.toml: cannot read rule file"),
+        "{}",
+        run.stderr
+    );
+}

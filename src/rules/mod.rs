@@ -182,10 +182,12 @@ pub struct Rule {
 /// Why a rule file could not be loaded. Every variant names the file, and the rule where there is one.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
-    #[error("{origin}: cannot read rule file: {source}")]
+    /// The I/O error is part of the message, not a separate cause, so that an error chain
+    /// does not print it twice.
+    #[error("{origin}: cannot read rule file: {error}")]
     Read {
         origin: String,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{origin}: invalid rule file: {message}")]
     Syntax { origin: String, message: String },
@@ -261,9 +263,9 @@ impl RuleSet {
     pub fn add_file(&mut self, path: &Path) -> Result<(), RuleError> {
         let origin = path.display().to_string();
         let text = crate::user_file::read_to_string(path, crate::user_file::MAX_RULES).map_err(
-            |source| RuleError::Read {
+            |error| RuleError::Read {
                 origin: origin.clone(),
-                source,
+                error,
             },
         )?;
         let first_new = self.rules.len();
