@@ -968,3 +968,35 @@ fn narrowed_rule_sets_still_redact_other_keys_in_snippets_and_commits() {
         format!("creds = {{\"id\": \"AKIA********\", \"gh\": \"{shown}\"}}")
     );
 }
+
+/// A rule file whose keywords would make the keyword automaton too large is refused with a
+/// clear error (exit 2) before anything is scanned, instead of exhausting memory.
+#[test]
+fn rule_files_with_too_many_keyword_bytes_are_refused() {
+    let env = TestEnv::new();
+    // One rule with 40,000 distinct 32-byte keywords: 1.28 MB of keywords, with the
+    // built-in rules' own.
+    let keywords: Vec<String> = (0..40_000).map(|i| format!("\"kw{i:0>30}\"")).collect();
+    env.write(
+        "huge.toml",
+        format!(
+            "[[provider]]\nid = \"huge\"\nname = \"Huge\"\nrevoke_url = \"https://huge.test/keys\"\n\
+             docs_url = \"https://huge.test/docs\"\nsteps = [\"Delete the key.\"]\n\n\
+             [[rule]]\nid = \"huge-token\"\nname = \"Huge token\"\nprovider = \"huge\"\n\
+             severity = \"low\"\nconfidence = \"low\"\nkeywords = [{}]\n\
+             regex = \'\'\'\\b(kw[0-9]{{30}}_[a-z]{{16}})\\b\'\'\'\n\
+             examples = [\"kw000000000000000000000000000001_abcdefghijklmnop\"]\n\
+             negative_examples = [\"kw1\"]\n",
+            keywords.join(", ")
+        ),
+    );
+    env.write("app.env", "nothing here\n");
+    let run = env.run(&["scan", ".", "--rules", "huge.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("bytes, over the limit of 1048576: the keyword automaton"),
+        "{}",
+        run.stderr
+    );
+}

@@ -203,7 +203,17 @@ pub enum RuleError {
         provider: String,
         message: String,
     },
+    #[error(
+        "the rules' keywords total {bytes} bytes, over the limit of {limit}: the keyword \
+         automaton would not fit in memory"
+    )]
+    TooManyKeywords { bytes: usize, limit: usize },
 }
+
+/// Most bytes all distinct keywords may total (the built-in rules' total about 8 KiB, 20,000
+/// user rules with short keywords about 200 KiB). The keyword automaton has up to one
+/// state per keyword byte and a row of transitions per state, so this bounds its memory.
+pub const MAX_KEYWORD_BYTES: usize = 1 << 20;
 
 /// All rules in force for a scan, with the providers they refer to.
 #[derive(Debug, Clone, Default)]
@@ -330,8 +340,20 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Links companion rules (`requires`) once every file is loaded.
+    /// Links companion rules (`requires`) once every file is loaded. An error if a rule
+    /// requires an unknown one, or if the distinct keywords total more than
+    /// [`MAX_KEYWORD_BYTES`].
     pub fn resolve(&mut self) -> Result<(), RuleError> {
+        let keywords: std::collections::HashSet<String> = (self.rules.iter())
+            .flat_map(|r| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .collect();
+        let bytes = keywords.iter().map(String::len).sum();
+        if bytes > MAX_KEYWORD_BYTES {
+            return Err(RuleError::TooManyKeywords {
+                bytes,
+                limit: MAX_KEYWORD_BYTES,
+            });
+        }
         let index: HashMap<String, usize> = self
             .rules
             .iter()
