@@ -26,7 +26,7 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
     if args.purge_file.is_some() && !args.show_secrets {
         anyhow::bail!(PURGE_NEEDS_SHOW_SECRETS);
     }
-    let rules = RuleSet::builtin()?;
+    let rules = std::sync::Arc::new(RuleSet::builtin()?);
     let report = read(&args.report, "report")?;
     let cannot_read = || {
         format!(
@@ -40,7 +40,7 @@ pub fn run(args: ChecklistArgs) -> anyhow::Result<ExitStatus> {
     let statuses = match &args.baseline {
         Some(path) => {
             let mut baseline = Baseline::load(path)?;
-            let matcher = crate::matcher::Matcher::new(std::sync::Arc::new(rules.clone()));
+            let matcher = crate::matcher::Matcher::new(rules.clone());
             super::redact_notes(&mut baseline, &matcher);
             Statuses::from_baseline(&baseline)
         }

@@ -52,6 +52,30 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
+/// The text fields of a commit's metadata: summary, author name and email.
+fn commit_fields(c: &mut CommitInfo) -> [&mut String; 3] {
+    [&mut c.summary, &mut c.author_name, &mut c.author_email]
+}
+
+/// Every text field of the commit and tag metadata a finding shows (also of the commits in
+/// `introduced`), for redaction.
+fn metadata_mut(f: &mut Finding) -> Vec<&mut String> {
+    let mut fields: Vec<&mut String> = Vec::new();
+    match &mut f.provenance {
+        Provenance::Commit { commit, .. } | Provenance::CommitMessage { commit } => {
+            fields.extend(commit_fields(commit));
+        }
+        Provenance::TagMessage { tag } => {
+            fields.extend([&mut tag.tagger_name, &mut tag.tagger_email]);
+        }
+        _ => {}
+    }
+    for i in &mut f.introduced {
+        fields.extend(commit_fields(&mut i.commit));
+    }
+    fields
+}
+
 impl Outcome {
     /// Replaces, in the commit and tag metadata of every finding (commit summaries, author
     /// and tagger names and emails, also in `introduced`), each secret this scan found
@@ -77,29 +101,9 @@ impl Outcome {
             return;
         };
         let replacements: Vec<String> = secrets.into_iter().map(|(_, r)| r).collect();
-        let scrub = |text: &mut String| {
+        for text in self.findings.iter_mut().flat_map(metadata_mut) {
             if automaton.is_match(text.as_str()) {
                 *text = automaton.replace_all(text, &replacements);
-            }
-        };
-        let scrub_commit = |c: &mut CommitInfo| {
-            scrub(&mut c.summary);
-            scrub(&mut c.author_name);
-            scrub(&mut c.author_email);
-        };
-        for f in &mut self.findings {
-            match &mut f.provenance {
-                Provenance::Commit { commit, .. } | Provenance::CommitMessage { commit } => {
-                    scrub_commit(commit)
-                }
-                Provenance::TagMessage { tag } => {
-                    scrub(&mut tag.tagger_name);
-                    scrub(&mut tag.tagger_email);
-                }
-                _ => {}
-            }
-            for i in &mut f.introduced {
-                scrub_commit(&mut i.commit);
             }
         }
     }
@@ -123,30 +127,10 @@ impl Outcome {
             seen.insert(std::mem::take(text), done.clone());
             *text = done;
         };
+        let mut snippet_scratch = crate::matcher::Scratch::default();
         for f in &mut self.findings {
-            let mut scratch = crate::matcher::Scratch::default();
-            f.redact_in_snippet(&mut |text| super::secrets_in(matcher, text, &mut scratch));
-            let mut fields: Vec<&mut String> = Vec::new();
-            match &mut f.provenance {
-                Provenance::Commit { commit, .. } | Provenance::CommitMessage { commit } => {
-                    fields.extend([
-                        &mut commit.summary,
-                        &mut commit.author_name,
-                        &mut commit.author_email,
-                    ]);
-                }
-                Provenance::TagMessage { tag } => {
-                    fields.extend([&mut tag.tagger_name, &mut tag.tagger_email]);
-                }
-                _ => {}
-            }
-            for i in &mut f.introduced {
-                let c = &mut i.commit;
-                fields.extend([&mut c.summary, &mut c.author_name, &mut c.author_email]);
-            }
-            for text in fields {
-                scrub(text);
-            }
+            f.redact_in_snippet(&mut |text| super::secrets_in(matcher, text, &mut snippet_scratch));
+            metadata_mut(f).into_iter().for_each(&mut scrub);
         }
     }
 
